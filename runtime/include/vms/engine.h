@@ -1,0 +1,52 @@
+/* vms/engine.h: saving and loading one description (no section framing). */
+#ifndef VMS_ENGINE_H
+#define VMS_ENGINE_H
+
+#include <vms/desc.h>
+#include <vms/error.h>
+#include <vms/stream.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Load flags (vms_load_flags(), vms_registry_set_flags()). */
+#define VMS_LOAD_ATOMIC 0x01u        /* commit only a fully loaded section (not yet supported) */
+#define VMS_LOAD_ALLOW_MISSING 0x02u /* vms_load_all: accept registered sections the stream lacks */
+#define VMS_LOAD_ALLOW_NO_VMDESC 0x04u /* vms_load_all: accept a stream that ends at EOF without
+                                          the vmdesc trailer (QEMU's suppress-vmdesc) */
+
+/*
+ * Writes the payload of @d for @opaque at d->version: present fields in
+ * order, then needed subsections. Never allocates. Returns 0 or a negative
+ * VMS_ERR_*, with the field path in @err.
+ */
+int vms_save(vms_stream_t *s, const struct vms_desc *d, void *opaque, vms_error_t *err);
+
+/*
+ * Like vms_save() but writes the layout of stream version @target_version
+ * (min_version <= target <= version), so an older build can load it: fields
+ * and subsections whose presence depends on `version` follow the target.
+ */
+int vms_save_version(vms_stream_t *s, const struct vms_desc *d, void *opaque,
+                     int target_version, vms_error_t *err);
+
+/*
+ * Reads a payload of @d written at stream version @version into @opaque.
+ * Fails with VMS_ERR_VERSION when @version is above d->version or below
+ * d->min_version. End of stream where a subsection could start means "no
+ * subsections". Counts are bounded by capacity; allocations by `max` or
+ * VMS_ALLOC_LIMIT_DEFAULT. Returns 0 or a negative VMS_ERR_*.
+ */
+int vms_load(vms_stream_t *s, const struct vms_desc *d, void *opaque, int version,
+             vms_error_t *err);
+
+/* vms_load() with VMS_LOAD_* flags; unknown flags are VMS_ERR_INVAL. */
+int vms_load_flags(vms_stream_t *s, const struct vms_desc *d, void *opaque, int version,
+                   unsigned flags, vms_error_t *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VMS_ENGINE_H */

@@ -1,0 +1,72 @@
+/* vms/registry.h: a whole machine: sections, full streams with header, footers, EOF, vmdesc. */
+#ifndef VMS_REGISTRY_H
+#define VMS_REGISTRY_H
+
+#include <stdint.h>
+
+#include <vms/desc.h>
+#include <vms/engine.h>
+#include <vms/error.h>
+#include <vms/stream.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct vms_registry vms_registry_t;
+
+/* Instance number meaning "the next free one for this idstr" (0, 1, ...). */
+#define VMS_INSTANCE_ANY UINT32_MAX
+
+/* Longest section idstr, in bytes (it travels with a u8 length). */
+#define VMS_IDSTR_MAX 255
+
+/*
+ * A new, empty registry for machine @machine_name (sent in the configuration
+ * section; copied). Returns NULL if out of memory or if the name is NULL or
+ * longer than 255 bytes (the most a loader accepts).
+ * Free with vms_registry_free().
+ */
+vms_registry_t *vms_registry_new(const char *machine_name);
+
+/* Frees the registry (not the devices). NULL is fine. */
+void vms_registry_free(vms_registry_t *r);
+
+/*
+ * Registers @opaque, described by @d, as section @idstr / @instance. @idstr
+ * (1..VMS_IDSTR_MAX bytes) is copied; @d and @opaque are borrowed and must
+ * outlive the registry. @instance may be VMS_INSTANCE_ANY. Returns 0,
+ * VMS_ERR_INVAL (bad idstr, invalid table) or VMS_ERR_EXISTS (same idstr and
+ * instance twice).
+ */
+int vms_register(vms_registry_t *r, const char *idstr, uint32_t instance,
+                 const struct vms_desc *d, void *opaque);
+
+/* VMS_LOAD_* flags for vms_load_all(). */
+void vms_registry_set_flags(vms_registry_t *r, unsigned flags);
+
+/* Target page size written in the vmdesc trailer (default 4096). */
+void vms_registry_set_page_size(vms_registry_t *r, uint32_t page_size);
+
+/*
+ * Writes a whole stream: header, configuration section (machine name),
+ * one FULL section with footer per registered device whose description is
+ * needed (priority order, then registration order), EOF, then the JSON
+ * vmdesc trailer. Fails with VMS_ERR_UNMIGRATABLE when an unmigratable device
+ * is registered. Returns 0 or a negative VMS_ERR_*; does not flush or close @s.
+ */
+int vms_save_all(vms_registry_t *r, vms_stream_t *s, vms_error_t *err);
+
+/*
+ * Reads a whole stream written by vms_save_all() or by QEMU (device sections
+ * only): checks header and configuration, matches sections by idstr and
+ * instance, requires footers and EOF, and reports unknown, duplicate and
+ * missing sections. Returns 0 or a negative VMS_ERR_* with the byte offset.
+ */
+int vms_load_all(vms_registry_t *r, vms_stream_t *s, vms_error_t *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VMS_REGISTRY_H */

@@ -1,0 +1,144 @@
+/* vms/stream.h: buffered migration streams over pluggable transports. */
+#ifndef VMS_STREAM_H
+#define VMS_STREAM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <vms/error.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * A stream is a buffered reader or writer (QEMUFile's role). Its first error
+ * sticks: after it, reads return zeros, writes are dropped, and
+ * vms_stream_close() returns that error. Callers may do many puts and check
+ * once.
+ */
+typedef struct vms_stream vms_stream_t;
+
+/* Stream modes for vms_stream_open() and vms_stream_new(). */
+#define VMS_READ 1
+#define VMS_WRITE 2
+
+/*
+ * A transport moves bytes for a stream. Each function gets the ctx given to
+ * vms_stream_new(). Implementations must handle EINTR themselves and may
+ * return short counts; the stream loops.
+ *
+ *   read   reads up to @len bytes into @buf; returns the count (> 0), 0 at
+ *          end of stream, or a negative VMS_ERR_* after filling @err.
+ *   write  writes up to @len bytes; returns the count (> 0) or a negative
+ *          VMS_ERR_* after filling @err. 0 is treated as an error.
+ *   close  releases ctx and everything it owns; returns 0 or a negative
+ *          VMS_ERR_* (e.g. a child process that exited non-zero). Called
+ *          exactly once, by vms_stream_close().
+ *
+ * read is NULL for write-only transports and vice versa.
+ */
+struct vms_transport_ops {
+    const char *name;
+    ssize_t (*read)(void *ctx, void *buf, size_t len, vms_error_t *err);
+    ssize_t (*write)(void *ctx, const void *buf, size_t len, vms_error_t *err);
+    int (*close)(void *ctx, vms_error_t *err);
+};
+
+/*
+ * Opens a stream on a QEMU-style URI: "file:PATH[,offset=N]" or "fd:N"
+ * (other transports arrive with their own modules). @mode is VMS_READ or
+ * VMS_WRITE. Returns NULL and fills @err (naming the URI) on failure.
+ * Free with vms_stream_close().
+ */
+vms_stream_t *vms_stream_open(const char *uri, int mode, vms_error_t *err);
+
+/*
+ * Wraps a transport. The stream takes ownership of @ctx: ops->close is
+ * called by vms_stream_close(), also when this function fails. Returns NULL
+ * on allocation failure (with @err filled).
+ */
+vms_stream_t *vms_stream_new(const struct vms_transport_ops *ops, void *ctx, int mode,
+                             vms_error_t *err);
+
+/* A writer into a growable memory buffer. NULL if out of memory. */
+vms_stream_t *vms_stream_mem_writer(void);
+
+/*
+ * A reader over @len bytes at @buf. The bytes are borrowed, not copied: they
+ * must outlive the stream. NULL if out of memory.
+ */
+vms_stream_t *vms_stream_mem_reader(const void *buf, size_t len);
+
+/*
+ * The bytes written so far to a memory writer (borrowed; valid until the next
+ * write or close). Stores the length in @len when not NULL. NULL for other
+ * streams.
+ */
+const void *vms_stream_mem_data(vms_stream_t *s, size_t *len);
+
+/*
+ * Flushes a writer, closes the transport and frees the stream. Returns 0, the
+ * sticky error, or the flush/close error. NULL is fine (returns 0).
+ */
+int vms_stream_close(vms_stream_t *s);
+
+/* Pushes buffered bytes of a writer to its transport. Returns 0 or the sticky error. */
+int vms_stream_flush(vms_stream_t *s);
+
+/* Bytes read or written so far (a writer counts buffered bytes too). */
+uint64_t vms_stream_offset(const vms_stream_t *s);
+
+/*
+ * The sticky error: returns its code (0 if none) and copies the detail into
+ * @err when not NULL (subject to the first-error-wins rule of @err).
+ */
+int vms_stream_error(const vms_stream_t *s, vms_error_t *err);
+
+/*
+ * Makes @code the sticky error of @s unless one is already set; the stream
+ * offset is recorded. Returns the sticky code. Codecs use it to fail a
+ * stream with their own message.
+ */
+int vms_stream_set_error(vms_stream_t *s, int code, int sys_errno, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
+/* Writers. Big-endian, as the migration stream. Errors stick to the stream. */
+void vms_put_u8(vms_stream_t *s, uint8_t v);
+void vms_put_be16(vms_stream_t *s, uint16_t v);
+void vms_put_be32(vms_stream_t *s, uint32_t v);
+void vms_put_be64(vms_stream_t *s, uint64_t v);
+void vms_put_buffer(vms_stream_t *s, const void *buf, size_t len);
+
+/*
+ * Readers. Past the end of the stream they return 0 (or fill zeros) and set
+ * the sticky VMS_ERR_EOF with the offset.
+ */
+uint8_t vms_get_u8(vms_stream_t *s);
+uint16_t vms_get_be16(vms_stream_t *s);
+uint32_t vms_get_be32(vms_stream_t *s);
+uint64_t vms_get_be64(vms_stream_t *s);
+/* Reads exactly @len bytes; returns how many were read before an error. */
+size_t vms_get_buffer(vms_stream_t *s, void *buf, size_t len);
+/* Discards @len bytes; returns how many were discarded before an error. */
+size_t vms_stream_skip(vms_stream_t *s, size_t len);
+
+/*
+ * Copies up to @len bytes starting @offset bytes ahead of the read position
+ * into @buf without consuming them. Returns the count available (less than
+ * @len only at end of stream or on error). Does not set an error at end of
+ * stream. @offset + @len must not exceed VMS_STREAM_PEEK_MAX.
+ */
+size_t vms_stream_peek(vms_stream_t *s, void *buf, size_t len, size_t offset);
+#define VMS_STREAM_PEEK_MAX 4096
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VMS_STREAM_H */

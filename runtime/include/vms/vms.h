@@ -1,0 +1,15 @@
+/* vms/vms.h: the whole public API of libvmstate. */
+#ifndef VMS_VMS_H
+#define VMS_VMS_H
+
+#include <vms/error.h>
+#include <vms/stream.h>
+#include <vms/desc.h>
+#include <vms/engine.h>
+#include <vms/registry.h>
+
+/* Version of the library, as a string and as a number (major*10000 + minor*100 + patch). */
+#define VMS_VERSION_STRING "0.1.0"
+#define VMS_VERSION_NUMBER 100
+
+#endif /* VMS_VMS_H */

@@ -1,0 +1,111 @@
+/* registry.c: the sections of a machine (idstr, instance, description, device). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "registry_private.h"
+
+vms_registry_t *vms_registry_new(const char *machine_name)
+{
+    vms_registry_t *r;
+
+    if (!machine_name || strlen(machine_name) > VMSP_NAME_MAX)
+        return NULL; /* a longer name would not load back: loaders take 255 bytes */
+    r = calloc(1, sizeof(*r));
+    if (!r)
+        return NULL;
+    r->machine = strdup(machine_name);
+    if (!r->machine) {
+        free(r);
+        return NULL;
+    }
+    r->page_size = 4096;
+    return r;
+}
+
+void vms_registry_free(vms_registry_t *r)
+{
+    if (!r)
+        return;
+    free(r->entries);
+    free(r->machine);
+    free(r);
+}
+
+void vms_registry_set_flags(vms_registry_t *r, unsigned flags)
+{
+    if (r)
+        r->flags = flags;
+}
+
+void vms_registry_set_page_size(vms_registry_t *r, uint32_t page_size)
+{
+    if (r)
+        r->page_size = page_size;
+}
+
+struct vmsp_entry *vmsp_registry_find(vms_registry_t *r, const char *idstr, uint32_t instance)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (r->entries[i].instance == instance && strcmp(r->entries[i].idstr, idstr) == 0)
+            return &r->entries[i];
+    return NULL;
+}
+
+/* QEMU numbers VMSTATE_INSTANCE_ID_ANY registrations one above the highest in use. */
+static uint32_t next_instance(const vms_registry_t *r, const char *idstr)
+{
+    uint32_t next = 0;
+
+    for (size_t i = 0; i < r->n; i++)
+        if (strcmp(r->entries[i].idstr, idstr) == 0 && r->entries[i].instance >= next)
+            next = r->entries[i].instance + 1;
+    return next;
+}
+
+static int grow(vms_registry_t *r)
+{
+    size_t cap = r->cap ? r->cap * 2 : 16;
+    struct vmsp_entry *ne;
+
+    if (r->n < r->cap)
+        return 0;
+    ne = realloc(r->entries, cap * sizeof(*ne));
+    if (!ne)
+        return VMS_ERR_NOMEM;
+    r->entries = ne;
+    r->cap = cap;
+    return 0;
+}
+
+int vms_register(vms_registry_t *r, const char *idstr, uint32_t instance,
+                 const struct vms_desc *d, void *opaque)
+{
+    struct vmsp_entry *e;
+    size_t len;
+
+    if (!r || !idstr || !d)
+        return VMS_ERR_INVAL;
+    len = strlen(idstr);
+    if (len == 0 || len > VMS_IDSTR_MAX)
+        return VMS_ERR_INVAL;
+    if (vms_desc_validate(d, NULL))
+        return VMS_ERR_INVAL;
+    if (instance == VMS_INSTANCE_ANY) {
+        instance = next_instance(r, idstr);
+        if (instance == VMS_INSTANCE_ANY)
+            return VMS_ERR_RANGE; /* UINT32_MAX - 1 is taken: no number left */
+    } else if (vmsp_registry_find(r, idstr, instance)) {
+        return VMS_ERR_EXISTS;
+    }
+    if (grow(r))
+        return VMS_ERR_NOMEM;
+    e = &r->entries[r->n];
+    memset(e, 0, sizeof(*e));
+    memcpy(e->idstr, idstr, len + 1);
+    e->instance = instance;
+    e->section_id = (uint32_t)r->n;
+    e->desc = d;
+    e->opaque = opaque;
+    r->n++;
+    return 0;
+}

@@ -1,0 +1,109 @@
+/* vms_private.h: internals shared between libvmstate's source files. */
+#ifndef VMS_PRIVATE_H
+#define VMS_PRIVATE_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <vms/vms.h>
+
+/* Size of a stream's buffer (QEMU's IO_BUF_SIZE); bounds vms_stream_peek(). */
+#define VMSP_STREAM_BUF 32768
+
+/* Most subsections one description may list (duplicate detection uses a bitmap). */
+#define VMSP_MAX_SUBSECTIONS 256
+/* Longest name that travels with a u8 length (idstr, subsection name). */
+#define VMSP_NAME_MAX 255
+
+/* wire.c: vmdesc type name of a field ("uint32 equal", a codec's name, ...). */
+const char *vmsp_field_type_name(const struct vms_field *f);
+bool vmsp_wire_is_integer(enum vms_wire_type t); /* bool and (u)int8..64 */
+bool vmsp_wire_is_scalar(enum vms_wire_type t);  /* integers, floats, timer */
+
+struct vms_stream {
+    const struct vms_transport_ops *ops; /* NULL for memory streams */
+    void *ctx;
+    int mode;                            /* VMS_READ or VMS_WRITE */
+    uint8_t *buf;
+    size_t cap;                          /* allocated bytes of buf */
+    size_t pos;                          /* reader: next byte to consume */
+    size_t len;                          /* reader: valid bytes; writer: pending bytes */
+    uint64_t base;                       /* stream offset of buf[0] */
+    bool eof;                            /* reader: transport reported end */
+    bool mem;                            /* memory stream: buf is the whole data */
+    bool borrowed;                       /* mem reader: buf belongs to the caller */
+    vms_error_t error;                   /* sticky; error.code == 0 while healthy */
+};
+
+/* True once the stream holds an error. */
+static inline bool vmsp_stream_failed(const vms_stream_t *s)
+{
+    return s->error.code != 0;
+}
+
+/*
+ * Bulk element transfer for scalar arrays: @n elements of @width bytes (1, 2,
+ * 4 or 8) converted between host order and big-endian straight into or out
+ * of the stream buffer, without a call per element. vmsp_get_array leaves
+ * elements that did not arrive (end of stream, error) untouched and returns
+ * how many did.
+ */
+void vmsp_put_array(vms_stream_t *s, const void *src, size_t width, size_t n);
+size_t vmsp_get_array(vms_stream_t *s, void *dst, size_t width, size_t n);
+
+/* Records an error on the stream unless one is set (vms_stream_set_error with a va_list). */
+int vmsp_stream_verror(vms_stream_t *s, int code, int sys_errno, const char *fmt, va_list ap);
+
+/*
+ * Transport constructors used by vms_stream_open(); each parses the part of
+ * the URI after its scheme and returns a stream or NULL with @err naming the
+ * URI.
+ */
+vms_stream_t *vmsp_open_file(const char *uri, const char *spec, int mode, vms_error_t *err);
+vms_stream_t *vmsp_open_fd(const char *uri, const char *spec, int mode, vms_error_t *err);
+
+/*
+ * The descriptor I/O every fd-based transport shares (transport_fd.c): a
+ * stream over the open @fd, which it owns from now on (closed by
+ * vms_stream_close(), and at once if this fails). @what names it in messages
+ * (the URI). Reads and writes retry EINTR, never raise SIGPIPE, and report
+ * EPIPE/ECONNRESET as VMS_ERR_CLOSED.
+ */
+vms_stream_t *vmsp_fd_stream(int fd, const char *what, int mode, vms_error_t *err);
+
+/*
+ * A growable text buffer for the JSON vmdesc (json_writer.c). Writes QEMU's
+ * JSONWriter layout: ", " and ": " separators, no newlines, code points below
+ * 0x20 and from 0x7f up as \uXXXX. Allocation failure sticks in `failed`.
+ */
+struct vmsp_json {
+    char *buf;
+    size_t len, cap;
+    bool failed;
+    bool need_comma; /* a value was written at the current nesting level */
+};
+
+void vmsp_json_init(struct vmsp_json *j);
+void vmsp_json_clear(struct vmsp_json *j);
+void vmsp_json_start_object(struct vmsp_json *j, const char *key); /* key NULL in arrays/top */
+void vmsp_json_end_object(struct vmsp_json *j);
+void vmsp_json_start_array(struct vmsp_json *j, const char *key);
+void vmsp_json_end_array(struct vmsp_json *j);
+void vmsp_json_str(struct vmsp_json *j, const char *key, const char *value);
+void vmsp_json_int(struct vmsp_json *j, const char *key, int64_t value);
+
+/*
+ * The engine with a vmdesc sink: saves @d at @version and, when @desc is not
+ * NULL, appends its vmdesc members ("vmsd_name", "version", "fields",
+ * "subsections") to the object open in @desc.
+ */
+int vmsp_save_desc(vms_stream_t *s, const struct vms_desc *d, void *opaque, int version,
+                   struct vmsp_json *desc, vms_error_t *err);
+
+/* The engine's load with the root of error paths set to @root (an idstr) or d->name. */
+int vmsp_load_desc(vms_stream_t *s, const struct vms_desc *d, void *opaque, int version,
+                   const char *root, vms_error_t *err);
+
+#endif /* VMS_PRIVATE_H */

@@ -1,0 +1,201 @@
+/* wire.c: wire type facts (names, sizes) and consistency checks of description tables. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "vms_private.h"
+
+static const struct {
+    const char *name;
+    const char *equal_name; /* QEMU's name for the VMS_F_EQUAL variant */
+    size_t size;
+} wire_types[VMS_WT_COUNT_] = {
+    [VMS_WT_BOOL] = {"bool", "bool equal", 1},
+    [VMS_WT_INT8] = {"int8", "int8 equal", 1},
+    [VMS_WT_UINT8] = {"uint8", "uint8 equal", 1},
+    [VMS_WT_INT16] = {"int16", "int16 equal", 2},
+    [VMS_WT_UINT16] = {"uint16", "uint16 equal", 2},
+    [VMS_WT_INT32] = {"int32", "int32 equal", 4},
+    [VMS_WT_UINT32] = {"uint32", "uint32 equal", 4},
+    [VMS_WT_INT64] = {"int64", "int64 equal", 8},
+    /* QEMU names its uint64 equality check "int64 equal" too. */
+    [VMS_WT_UINT64] = {"uint64", "int64 equal", 8},
+    [VMS_WT_FLOAT32] = {"float32", NULL, 4},
+    [VMS_WT_FLOAT64] = {"float64", NULL, 8},
+    [VMS_WT_TIMER] = {"timer", NULL, 8},
+    [VMS_WT_BUFFER] = {"buffer", NULL, 0},
+    [VMS_WT_UNUSED] = {"unused_buffer", NULL, 0},
+    [VMS_WT_STRUCT] = {"struct", NULL, 0},
+    [VMS_WT_CODEC] = {"codec", NULL, 0},
+};
+
+const char *vms_wire_type_name(enum vms_wire_type t)
+{
+    if ((unsigned)t >= VMS_WT_COUNT_)
+        return "unknown";
+    return wire_types[t].name;
+}
+
+size_t vms_wire_type_size(enum vms_wire_type t)
+{
+    if ((unsigned)t >= VMS_WT_COUNT_)
+        return 0;
+    return wire_types[t].size;
+}
+
+const char *vmsp_field_type_name(const struct vms_field *f)
+{
+    if (f->type == VMS_WT_CODEC)
+        return f->codec && f->codec->type_name ? f->codec->type_name : "codec";
+    if ((f->flags & VMS_F_EQUAL) && (unsigned)f->type < VMS_WT_COUNT_ && wire_types[f->type].equal_name)
+        return wire_types[f->type].equal_name;
+    return vms_wire_type_name(f->type);
+}
+
+bool vmsp_wire_is_integer(enum vms_wire_type t)
+{
+    return t >= VMS_WT_BOOL && t <= VMS_WT_UINT64;
+}
+
+bool vmsp_wire_is_scalar(enum vms_wire_type t)
+{
+    return t >= VMS_WT_BOOL && t <= VMS_WT_TIMER;
+}
+
+/* Ancestors of the description being checked, to stop at pointer cycles. */
+struct vcheck {
+    const struct vms_desc *stack[VMS_MAX_DEPTH];
+    int depth;
+    vms_error_t *err;
+};
+
+static int vfail(struct vcheck *v, const char *dname, const char *fname, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int vfail(struct vcheck *v, const char *dname, const char *fname, const char *fmt, ...)
+{
+    char path[VMS_ERROR_PATH_MAX], msg[VMS_ERROR_MESSAGE_MAX];
+    va_list ap;
+
+    snprintf(path, sizeof(path), "%s%s%s", dname ? dname : "(unnamed)", fname ? "/" : "",
+             fname ? fname : "");
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    return vms_error_set(v->err, VMS_ERR_INVAL, 0, -1, path, "%s", msg);
+}
+
+static int check_desc(struct vcheck *v, const struct vms_desc *d);
+
+static int check_count(struct vcheck *v, const struct vms_desc *d, const struct vms_field *f)
+{
+    if (!(f->flags & VMS_F_VARRAY))
+        return 0;
+    if (!f->count_fn && f->count_size != 1 && f->count_size != 2 && f->count_size != 4 &&
+        f->count_size != 8)
+        return vfail(v, d->name, f->name, "%s", "variable count width must be 1, 2, 4 or 8");
+    if (!(f->flags & VMS_F_POINTER) && f->num == 0)
+        return vfail(v, d->name, f->name, "%s", "variable array member needs its capacity in num");
+    if ((f->flags & VMS_F_POINTER) && !(f->flags & VMS_F_ALLOC) && f->max == 0)
+        return vfail(v, d->name, f->name, "%s", "variable count through a pointer needs max");
+    return 0;
+}
+
+static int check_field(struct vcheck *v, const struct vms_desc *d, const struct vms_field *f)
+{
+    size_t wsize;
+
+    if (!f->name || !f->name[0])
+        return vfail(v, d->name, NULL, "%s", "field without a name");
+    if ((unsigned)f->type >= VMS_WT_COUNT_)
+        return vfail(v, d->name, f->name, "%s", "invalid wire type");
+    wsize = vms_wire_type_size(f->type);
+    if (wsize && f->size != wsize)
+        return vfail(v, d->name, f->name, "size does not match wire type %s",
+                     vms_wire_type_name(f->type));
+    if (!wsize && f->size == 0 && f->type != VMS_WT_CODEC)
+        return vfail(v, d->name, f->name, "%s", "size must not be 0");
+    if (f->type == VMS_WT_STRUCT && !f->desc)
+        return vfail(v, d->name, f->name, "%s", "struct field without a description");
+    if (f->type == VMS_WT_CODEC && (!f->codec || !f->codec->get || !f->codec->put))
+        return vfail(v, d->name, f->name, "%s", "codec field without get/put");
+    if ((f->flags & VMS_F_EQUAL) && !vmsp_wire_is_integer(f->type))
+        return vfail(v, d->name, f->name, "%s", "equal applies to integers and bool only");
+    if ((f->flags & VMS_F_ALLOC) && !(f->flags & VMS_F_POINTER))
+        return vfail(v, d->name, f->name, "%s", "alloc needs a pointer field");
+    if ((f->flags & VMS_F_ARRAY_OF_POINTER) && (f->flags & (VMS_F_POINTER | VMS_F_ALLOC)))
+        return vfail(v, d->name, f->name, "%s", "array of pointers cannot also be a pointer");
+    if (f->was_until && (f->flags & VMS_F_ARRAY_OF_POINTER))
+        return vfail(v, d->name, f->name, "%s", "a former wire type cannot apply to pointers");
+    if (f->was_until && (!vmsp_wire_is_integer(f->type) || !vmsp_wire_is_integer(f->was_type)))
+        return vfail(v, d->name, f->name, "%s", "a former wire type applies to integers only");
+    if (f->until && f->until <= f->since)
+        return vfail(v, d->name, f->name, "%s", "until must be above since");
+    if (check_count(v, d, f))
+        return VMS_ERR_INVAL;
+    return f->type == VMS_WT_STRUCT ? check_desc(v, f->desc) : 0;
+}
+
+static int check_subsections(struct vcheck *v, const struct vms_desc *d)
+{
+    size_t plen = strlen(d->name);
+
+    if (d->n_subsections > VMSP_MAX_SUBSECTIONS)
+        return vfail(v, d->name, NULL, "%s", "too many subsections");
+    for (size_t i = 0; i < d->n_subsections; i++) {
+        const struct vms_desc *sd = d->subsections[i].desc;
+
+        if (!sd || !sd->name)
+            return vfail(v, d->name, NULL, "%s", "subsection without a description");
+        if (strncmp(sd->name, d->name, plen) != 0 || sd->name[plen] != '/' || !sd->name[plen + 1])
+            return vfail(v, d->name, NULL, "subsection '%s' must be named '<parent>/<name>'",
+                         sd->name);
+        if (strlen(sd->name) > VMSP_NAME_MAX)
+            return vfail(v, d->name, NULL, "subsection name '%s' is longer than 255 bytes",
+                         sd->name);
+        for (size_t k = 0; k < i; k++)
+            if (d->subsections[k].desc && !strcmp(d->subsections[k].desc->name, sd->name))
+                return vfail(v, d->name, NULL, "subsection '%s' is listed twice", sd->name);
+        if (check_desc(v, sd))
+            return VMS_ERR_INVAL;
+    }
+    return 0;
+}
+
+static int check_desc(struct vcheck *v, const struct vms_desc *d)
+{
+    for (int i = 0; i < v->depth; i++)
+        if (v->stack[i] == d)
+            return 0; /* a cycle through pointers: already being checked */
+    if (v->depth >= VMS_MAX_DEPTH)
+        return vfail(v, d->name, NULL, "%s", "descriptions nest too deeply");
+    if (!d->name || !d->name[0])
+        return vfail(v, NULL, NULL, "%s", "description without a name");
+    if (d->min_version < 0 || d->min_version > d->version)
+        return vfail(v, d->name, NULL, "%s", "need 0 <= min_version <= version");
+    if (d->n_fields && !d->fields)
+        return vfail(v, d->name, NULL, "%s", "n_fields set but fields is NULL");
+    if (d->n_subsections && !d->subsections)
+        return vfail(v, d->name, NULL, "%s", "n_subsections set but subsections is NULL");
+    v->stack[v->depth++] = d;
+    for (size_t i = 0; i < d->n_fields; i++) {
+        if (check_field(v, d, &d->fields[i])) {
+            v->depth--;
+            return VMS_ERR_INVAL;
+        }
+    }
+    int ret = check_subsections(v, d);
+    v->depth--;
+    return ret;
+}
+
+int vms_desc_validate(const struct vms_desc *d, vms_error_t *err)
+{
+    vms_error_t local;
+    struct vcheck v = {.depth = 0, .err = err ? err : &local};
+
+    vms_error_init(&local);
+    if (!d)
+        return vms_error_set(v.err, VMS_ERR_INVAL, 0, -1, NULL, "NULL description");
+    return check_desc(&v, d);
+}

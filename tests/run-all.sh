@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# tests/run-all.sh: the one test command. Installs missing Debian packages,
+# then builds and runs every test twice: with the default compiler (gcc,
+# warnings as errors) and with clang under AddressSanitizer and
+# UndefinedBehaviorSanitizer. Exits non-zero if anything fails.
+#
+# Environment:
+#   VMS_BUILD_DIR       build dir of the first pass (default build-ci)
+#   VMS_ASAN_BUILD_DIR  build dir of the sanitizer pass (default <VMS_BUILD_DIR>-asan)
+#   VMS_SKIP_ASAN=1     skip the sanitizer pass (quick local runs; CI never sets it)
+set -uo pipefail
+
+repo=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
+cd "$repo" || exit 2
+
+build=${VMS_BUILD_DIR:-build-ci}
+asan_build=${VMS_ASAN_BUILD_DIR:-${build}-asan}
+
+.ci/install-deps || { echo "run-all: installing dependencies failed" >&2; exit 1; }
+
+summary=()
+total_passed=0
+total_failed=0
+status=0
+
+# configure DIR [cmake args...]: -G Ninja only on a fresh dir, so a dir
+# configured earlier with another generator is reused, not refused.
+configure() {
+    local dir=$1
+    shift
+    local gen=()
+    [[ -f $dir/CMakeCache.txt ]] || gen=(-G Ninja)
+    cmake -S . -B "$dir" "${gen[@]}" -DVMS_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@"
+}
+
+# run_pass LABEL DIR [cmake args...]: configure, build, ctest; records a summary line.
+run_pass() {
+    local label=$1 dir=$2
+    shift 2
+    echo "=== run-all: $label ($dir) ==="
+    if ! configure "$dir" "$@"; then
+        summary+=("$label: configure FAILED")
+        status=1
+        total_failed=$((total_failed + 1))
+        return
+    fi
+    if ! cmake --build "$dir"; then
+        summary+=("$label: build FAILED")
+        status=1
+        total_failed=$((total_failed + 1))
+        return
+    fi
+    local log="$dir/run-all-ctest.log" rc
+    (cd "$dir" && ctest --output-on-failure --no-tests=error -j2) 2>&1 | tee "$log"
+    rc=${PIPESTATUS[0]}
+    # ctest's closing line: "100% tests passed, 0 tests failed out of 27"
+    local line passed=0 failed=0 ran=0
+    line=$(grep -E '^[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -n 1)
+    if [[ $line =~ ([0-9]+)\ tests?\ failed\ out\ of\ ([0-9]+) ]]; then
+        failed=${BASH_REMATCH[1]}
+        ran=${BASH_REMATCH[2]}
+        passed=$((ran - failed))
+    fi
+    total_passed=$((total_passed + passed))
+    total_failed=$((total_failed + failed))
+    if ((rc != 0)); then
+        summary+=("$label: tests FAILED ($passed passed, $failed failed, ctest exit $rc)")
+        status=1
+        ((failed > 0)) || total_failed=$((total_failed + 1))
+    else
+        summary+=("$label: ok ($passed tests passed)")
+    fi
+}
+
+run_pass "gcc" "$build"
+
+if [[ ${VMS_SKIP_ASAN:-0} == 1 ]]; then
+    summary+=("clang ASan+UBSan: skipped (VMS_SKIP_ASAN=1)")
+else
+    san="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
+    export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+    export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+    run_pass "clang ASan+UBSan" "$asan_build" \
+        -DCMAKE_C_COMPILER=clang \
+        -DCMAKE_C_FLAGS="$san" \
+        -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" \
+        -DCMAKE_SHARED_LINKER_FLAGS="-fsanitize=address,undefined" \
+        -DCMAKE_MODULE_LINKER_FLAGS="-fsanitize=address,undefined"
+fi
+
+echo
+echo "=== run-all summary ==="
+for line in "${summary[@]}"; do
+    echo "  $line"
+done
+# One plain line for readers of the log: a failed configure or build counts as one failure.
+echo "run-all: $total_passed passed, $total_failed failed"
+if ((status != 0)); then
+    echo "run-all: FAILED" >&2
+    exit 1
+fi
+echo "run-all: all passes green"
