@@ -1,171 +1,10 @@
 /* test_vmstate.c: QEMU's conformance vectors (tests/unit/test-vmstate.c) against our engine. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
-
 #include <stdbool.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include <vms/vms.h>
+#include "vector_helpers.h"
 
-/*
- * The vectors below are the payloads QEMU writes. QEMU's harness appends the
- * byte 00 (QEMU_VM_EOF) after every payload it saves, so that the loader's
- * peek for a subsection marker has a byte to look at; the arrays keep that
- * byte last, and PAYLOAD_LEN() is the length without it.
- */
-#define PAYLOAD_LEN(a) (sizeof(a) - 1)
-
-/* Guard bytes around an object under load, to catch writes outside it. */
-#define GUARD_LEN 32
-#define GUARD_BYTE 0xa5
-
-/* ---------------------------------------------------------------- helpers */
-
-/* True when equal; otherwise prints a hex dump of both buffers. */
-static bool same_bytes(const uint8_t *got, size_t got_len, const uint8_t *want, size_t want_len)
-{
-    if (got_len == want_len && (want_len == 0 || memcmp(got, want, want_len) == 0))
-        return true;
-    fprintf(stderr, "bytes differ: got %zu, want %zu\n  got :", got_len, want_len);
-    for (size_t i = 0; i < got_len; i++)
-        fprintf(stderr, " %02x", got[i]);
-    fprintf(stderr, "\n  want:");
-    for (size_t i = 0; i < want_len; i++)
-        fprintf(stderr, " %02x", want[i]);
-    fprintf(stderr, "\n");
-    return false;
-}
-
-/*
- * Saves @obj with @d into a memory stream, appending 00 when @eof (as QEMU's
- * harness does), and compares the result with @want.
- */
-static void check_save(const struct vms_desc *d, void *obj, bool eof, const uint8_t *want,
-                       size_t want_len)
-{
-    vms_stream_t *s = vms_stream_mem_writer();
-    vms_error_t err;
-    const uint8_t *data;
-    size_t len = 0;
-    int rc, crc;
-    bool same;
-
-    assert_non_null(s);
-    vms_error_init(&err);
-    rc = vms_save(s, d, obj, &err);
-    if (eof)
-        vms_put_u8(s, 0x00);
-    data = vms_stream_mem_data(s, &len);
-    same = rc == 0 && data && same_bytes(data, len, want, want_len);
-    crc = vms_stream_close(s);
-    if (rc != 0)
-        fail_msg("vms_save failed: %d %s: %s", rc, err.path, err.message);
-    assert_int_equal(err.code, 0);
-    assert_int_equal(crc, 0);
-    if (!same)
-        fail_msg("saved bytes differ from the vector");
-}
-
-/*
- * Loads @len bytes at @buf into @obj. On success the stream must be healthy;
- * on failure the return value and err->code must agree. When @next is not
- * NULL it receives the byte after the load (-1 at end of stream), which is how
- * QEMU's tests check that the loader did not eat the trailing 00.
- */
-static int load_bytes(const struct vms_desc *d, void *obj, int version, const uint8_t *buf,
-                      size_t len, vms_error_t *err, int *next)
-{
-    static const uint8_t empty[1];
-    vms_stream_t *s = vms_stream_mem_reader(len ? buf : empty, len);
-    int rc;
-
-    assert_non_null(s);
-    vms_error_init(err);
-    rc = vms_load(s, d, obj, version, err);
-    if (rc == 0) {
-        assert_int_equal(err->code, 0);
-        assert_int_equal(vms_stream_error(s, NULL), 0);
-        if (next) {
-            uint8_t b;
-            *next = vms_stream_peek(s, &b, 1, 0) == 1 ? b : -1;
-        }
-    } else {
-        assert_true(rc < 0);
-        assert_int_equal(err->code, rc);
-        assert_true(err->message[0] != '\0' || err->path[0] != '\0');
-    }
-    vms_stream_close(s);
-    return rc;
-}
-
-/*
- * Runs one load of @buf[start, start+len) into a fresh copy of @init (with
- * guard bytes around it) and returns the result; the guards must survive.
- * The loaded copy is left in @out when it is not NULL.
- */
-static int load_guarded(const struct vms_desc *d, const void *init, size_t obj_size, int version,
-                        const uint8_t *buf, size_t start, size_t len, void *out)
-{
-    uint8_t *mem = malloc(obj_size + 2 * GUARD_LEN);
-    vms_error_t err;
-    int rc;
-
-    assert_non_null(mem);
-    memset(mem, GUARD_BYTE, obj_size + 2 * GUARD_LEN);
-    memcpy(mem + GUARD_LEN, init, obj_size);
-    /* a copy of the cut, so a read past it would hit ASan's red zone */
-    uint8_t *cut = malloc(len ? len : 1);
-    assert_non_null(cut);
-    if (len)
-        memcpy(cut, buf + start, len);
-    rc = load_bytes(d, mem + GUARD_LEN, version, cut, len, &err, NULL);
-    for (size_t i = 0; i < GUARD_LEN; i++) {
-        assert_int_equal(mem[i], GUARD_BYTE);
-        assert_int_equal(mem[GUARD_LEN + obj_size + i], GUARD_BYTE);
-    }
-    if (out)
-        memcpy(out, mem + GUARD_LEN, obj_size);
-    free(cut);
-    free(mem);
-    return rc;
-}
-
-/*
- * QEMU's truncation rule, made stricter: every cut of a payload (without
- * its trailing 00) must fail cleanly: nothing, n-1, n-2, the first half and
- * the second half. n itself is DESIGN §6's one exception (a lone payload is
- * complete) and is tested on its own.
- */
-static void check_truncations(const struct vms_desc *d, const void *init, size_t obj_size,
-                              int version, const uint8_t *payload, size_t n)
-{
-    struct {
-        size_t start, len;
-    } cuts[5];
-    size_t k = 0;
-
-    cuts[k].start = 0, cuts[k++].len = 0;
-    if (n >= 2)
-        cuts[k].start = 0, cuts[k++].len = n - 1;
-    if (n >= 3)
-        cuts[k].start = 0, cuts[k++].len = n - 2;
-    if (n >= 4) {
-        cuts[k].start = 0, cuts[k++].len = n / 2;
-        cuts[k].start = n / 2, cuts[k++].len = n - n / 2;
-    }
-    for (size_t i = 0; i < k; i++) {
-        int rc = load_guarded(d, init, obj_size, version, payload, cuts[i].start, cuts[i].len,
-                              NULL);
-        if (rc >= 0)
-            fail_msg("cut [%zu, +%zu) of a %zu-byte payload loaded (rc %d)", cuts[i].start,
-                     cuts[i].len, n, rc);
-    }
-}
+/* Helpers (vec_*) and PAYLOAD_LEN: vector_helpers.h. */
 
 /* ------------------------------------------------------- simple/primitive */
 
@@ -335,8 +174,8 @@ static void test_simple_primitive_save(void **state)
 
     (void)state;
     assert_int_equal(sizeof(wire_simple_primitive), 48);
-    check_save(&simple_primitive_desc, &obj, true, wire_simple_primitive,
-               sizeof(wire_simple_primitive));
+    vec_check_save(&simple_primitive_desc, &obj, true, wire_simple_primitive,
+                   sizeof(wire_simple_primitive));
 }
 
 static void test_simple_primitive_load(void **state)
@@ -347,8 +186,8 @@ static void test_simple_primitive_load(void **state)
 
     (void)state;
     memset(&obj, 0, sizeof(obj));
-    assert_int_equal(load_bytes(&simple_primitive_desc, &obj, 1, wire_simple_primitive,
-                                sizeof(wire_simple_primitive), &err, &next),
+    assert_int_equal(vec_load_bytes(&simple_primitive_desc, &obj, 1, wire_simple_primitive,
+                                    sizeof(wire_simple_primitive), &err, &next),
                      0);
     assert_simple_equal(&obj, &obj_simple);
     /* the trailing 00 belongs to the caller: peeked, never consumed */
@@ -361,8 +200,8 @@ static void test_simple_primitive_truncated(void **state)
 
     (void)state;
     memset(&obj, 0, sizeof(obj));
-    check_truncations(&simple_primitive_desc, &obj, sizeof(obj), 1, wire_simple_primitive,
-                      PAYLOAD_LEN(wire_simple_primitive));
+    vec_check_truncations(&simple_primitive_desc, &obj, sizeof(obj), 1, wire_simple_primitive,
+                          PAYLOAD_LEN(wire_simple_primitive));
 }
 
 /* DESIGN §6: end of stream where a subsection marker could start = no subsections. */
@@ -373,8 +212,8 @@ static void test_simple_primitive_load_without_eof(void **state)
 
     (void)state;
     memset(&obj, 0, sizeof(obj));
-    rc = load_guarded(&simple_primitive_desc, &obj, sizeof(obj), 1, wire_simple_primitive, 0,
-                      PAYLOAD_LEN(wire_simple_primitive), &obj);
+    rc = vec_load_guarded(&simple_primitive_desc, &obj, sizeof(obj), 1, wire_simple_primitive, 0,
+                          PAYLOAD_LEN(wire_simple_primitive), &obj);
     assert_int_equal(rc, 0);
     assert_simple_equal(&obj, &obj_simple);
 }
@@ -416,7 +255,7 @@ static void test_simple_array_save(void **state)
     struct test_simple_array obj = { .u16_1 = { 0x42, 0x43, 0x44 }, .after = 7 };
 
     (void)state;
-    check_save(&simple_array_desc, &obj, true, wire_simple_array, sizeof(wire_simple_array));
+    vec_check_save(&simple_array_desc, &obj, true, wire_simple_array, sizeof(wire_simple_array));
 }
 
 static void test_simple_array_load(void **state)
@@ -426,10 +265,10 @@ static void test_simple_array_load(void **state)
     int next = -2;
 
     (void)state;
-    check_truncations(&simple_array_desc, &obj, sizeof(obj), 1, wire_simple_array,
-                      PAYLOAD_LEN(wire_simple_array));
-    assert_int_equal(load_bytes(&simple_array_desc, &obj, 1, wire_simple_array,
-                                sizeof(wire_simple_array), &err, &next),
+    vec_check_truncations(&simple_array_desc, &obj, sizeof(obj), 1, wire_simple_array,
+                          PAYLOAD_LEN(wire_simple_array));
+    assert_int_equal(vec_load_bytes(&simple_array_desc, &obj, 1, wire_simple_array,
+                                    sizeof(wire_simple_array), &err, &next),
                      0);
     assert_int_equal(obj.u16_1[0], 0x42);
     assert_int_equal(obj.u16_1[1], 0x43);
@@ -520,10 +359,10 @@ static void test_versioned_load_v1(void **state)
     int next = -2;
 
     (void)state;
-    check_truncations(&versioned_desc, &obj, sizeof(obj), 1, wire_versioned_v1,
-                      PAYLOAD_LEN(wire_versioned_v1));
-    assert_int_equal(load_bytes(&versioned_desc, &obj, 1, wire_versioned_v1,
-                                sizeof(wire_versioned_v1), &err, &next),
+    vec_check_truncations(&versioned_desc, &obj, sizeof(obj), 1, wire_versioned_v1,
+                          PAYLOAD_LEN(wire_versioned_v1));
+    assert_int_equal(vec_load_bytes(&versioned_desc, &obj, 1, wire_versioned_v1,
+                                    sizeof(wire_versioned_v1), &err, &next),
                      0);
     assert_int_equal(obj.a, 10);
     assert_int_equal(obj.b, 200);
@@ -542,10 +381,10 @@ static void test_versioned_load_v2(void **state)
     int next = -2;
 
     (void)state;
-    check_truncations(&versioned_desc, &obj, sizeof(obj), 2, wire_versioned_v2,
-                      PAYLOAD_LEN(wire_versioned_v2));
-    assert_int_equal(load_bytes(&versioned_desc, &obj, 2, wire_versioned_v2,
-                                sizeof(wire_versioned_v2), &err, &next),
+    vec_check_truncations(&versioned_desc, &obj, sizeof(obj), 2, wire_versioned_v2,
+                          PAYLOAD_LEN(wire_versioned_v2));
+    assert_int_equal(vec_load_bytes(&versioned_desc, &obj, 2, wire_versioned_v2,
+                                    sizeof(wire_versioned_v2), &err, &next),
                      0);
     assert_int_equal(obj.a, 10);
     assert_int_equal(obj.b, 20);
@@ -564,8 +403,8 @@ static void test_versioned_v1_bytes_as_v2_fail(void **state)
     int rc;
 
     (void)state;
-    rc = load_guarded(&versioned_desc, &obj, sizeof(obj), 2, wire_versioned_v1, 0,
-                      sizeof(wire_versioned_v1), NULL);
+    rc = vec_load_guarded(&versioned_desc, &obj, sizeof(obj), 2, wire_versioned_v1, 0,
+                          sizeof(wire_versioned_v1), NULL);
     assert_true(rc < 0);
 }
 
@@ -669,8 +508,8 @@ static void test_field_exists_save_noskip(void **state)
     struct test_struct obj = { .a = 1, .b = 2, .c = 3, .d = 4, .e = 5, .f = 6, .skip_c_e = false };
 
     (void)state;
-    check_save(&skipping_desc, &obj, false, wire_skip_save_noskip,
-               sizeof(wire_skip_save_noskip));
+    vec_check_save(&skipping_desc, &obj, false, wire_skip_save_noskip,
+                   sizeof(wire_skip_save_noskip));
 }
 
 static void test_field_exists_save_skip(void **state)
@@ -678,7 +517,7 @@ static void test_field_exists_save_skip(void **state)
     struct test_struct obj = { .a = 1, .b = 2, .c = 3, .d = 4, .e = 5, .f = 6, .skip_c_e = true };
 
     (void)state;
-    check_save(&skipping_desc, &obj, false, wire_skip_save_skip, sizeof(wire_skip_save_skip));
+    vec_check_save(&skipping_desc, &obj, false, wire_skip_save_skip, sizeof(wire_skip_save_skip));
 }
 
 static void test_field_exists_load_noskip(void **state)
@@ -688,10 +527,10 @@ static void test_field_exists_load_noskip(void **state)
     int next = -2;
 
     (void)state;
-    check_truncations(&skipping_desc, &obj, sizeof(obj), 2, wire_skip_load_noskip,
-                      PAYLOAD_LEN(wire_skip_load_noskip));
-    assert_int_equal(load_bytes(&skipping_desc, &obj, 2, wire_skip_load_noskip,
-                                sizeof(wire_skip_load_noskip), &err, &next),
+    vec_check_truncations(&skipping_desc, &obj, sizeof(obj), 2, wire_skip_load_noskip,
+                          PAYLOAD_LEN(wire_skip_load_noskip));
+    assert_int_equal(vec_load_bytes(&skipping_desc, &obj, 2, wire_skip_load_noskip,
+                                    sizeof(wire_skip_load_noskip), &err, &next),
                      0);
     assert_int_equal(obj.a, 10);
     assert_int_equal(obj.b, 20);
@@ -710,10 +549,10 @@ static void test_field_exists_load_skip(void **state)
     int next = -2;
 
     (void)state;
-    check_truncations(&skipping_desc, &obj, sizeof(obj), 2, wire_skip_load_skip,
-                      PAYLOAD_LEN(wire_skip_load_skip));
-    assert_int_equal(load_bytes(&skipping_desc, &obj, 2, wire_skip_load_skip,
-                                sizeof(wire_skip_load_skip), &err, &next),
+    vec_check_truncations(&skipping_desc, &obj, sizeof(obj), 2, wire_skip_load_skip,
+                          PAYLOAD_LEN(wire_skip_load_skip));
+    assert_int_equal(vec_load_bytes(&skipping_desc, &obj, 2, wire_skip_load_skip,
+                                    sizeof(wire_skip_load_skip), &err, &next),
                      0);
     assert_int_equal(obj.a, 10);
     assert_int_equal(obj.b, 20);
@@ -819,7 +658,7 @@ static void test_arr_ptr_str_no0_save(void **state)
     struct test_arps obj = { .ar = { &ar[0], &ar[1], &ar[2], &ar[3] } };
 
     (void)state;
-    check_save(&arps_desc, &obj, true, wire_arr_ptr_no0, sizeof(wire_arr_ptr_no0));
+    vec_check_save(&arps_desc, &obj, true, wire_arr_ptr_no0, sizeof(wire_arr_ptr_no0));
 }
 
 static void test_arr_ptr_str_no0_load(void **state)
@@ -830,11 +669,11 @@ static void test_arr_ptr_str_no0_load(void **state)
     int next = -2;
 
     (void)state;
-    check_truncations(&arps_desc, &obj, sizeof(obj), 1, wire_arr_ptr_no0,
-                      PAYLOAD_LEN(wire_arr_ptr_no0));
+    vec_check_truncations(&arps_desc, &obj, sizeof(obj), 1, wire_arr_ptr_no0,
+                          PAYLOAD_LEN(wire_arr_ptr_no0));
     memset(ar, 0, sizeof(ar));
-    assert_int_equal(load_bytes(&arps_desc, &obj, 1, wire_arr_ptr_no0, sizeof(wire_arr_ptr_no0),
-                                &err, &next),
+    assert_int_equal(vec_load_bytes(&arps_desc, &obj, 1, wire_arr_ptr_no0, sizeof(wire_arr_ptr_no0),
+                                    &err, &next),
                      0);
     for (int i = 0; i < AR_SIZE; i++) {
         assert_ptr_equal(obj.ar[i], &ar[i]);
@@ -850,7 +689,7 @@ static void test_arr_ptr_str_0_save(void **state)
 
     (void)state;
     assert_int_equal(wire_arr_ptr_0[4], 0x30);
-    check_save(&arps_desc, &obj, true, wire_arr_ptr_0, sizeof(wire_arr_ptr_0));
+    vec_check_save(&arps_desc, &obj, true, wire_arr_ptr_0, sizeof(wire_arr_ptr_0));
 }
 
 static void test_arr_ptr_str_0_load(void **state)
@@ -861,12 +700,12 @@ static void test_arr_ptr_str_0_load(void **state)
     int next = -2;
 
     (void)state;
-    check_truncations(&arps_desc, &obj, sizeof(obj), 1, wire_arr_ptr_0,
-                      PAYLOAD_LEN(wire_arr_ptr_0));
+    vec_check_truncations(&arps_desc, &obj, sizeof(obj), 1, wire_arr_ptr_0,
+                          PAYLOAD_LEN(wire_arr_ptr_0));
     memset(ar, 0, sizeof(ar));
     ar[1].i = 77;
-    assert_int_equal(load_bytes(&arps_desc, &obj, 1, wire_arr_ptr_0, sizeof(wire_arr_ptr_0), &err,
-                                &next),
+    assert_int_equal(vec_load_bytes(&arps_desc, &obj, 1, wire_arr_ptr_0, sizeof(wire_arr_ptr_0),
+                                    &err, &next),
                      0);
     assert_int_equal(ar[0].i, 0);
     assert_int_equal(ar[1].i, 77); /* nobody points at it */
@@ -887,8 +726,8 @@ static void test_arr_ptr_str_0_load_data_for_null_fails(void **state)
     vms_error_t err;
 
     (void)state;
-    assert_true(load_bytes(&arps_desc, &obj, 1, wire_arr_ptr_no0, sizeof(wire_arr_ptr_no0), &err,
-                           NULL) < 0);
+    assert_true(vec_load_bytes(&arps_desc, &obj, 1, wire_arr_ptr_no0, sizeof(wire_arr_ptr_no0),
+                               &err, NULL) < 0);
     assert_null(obj.ar[1]);
 }
 
@@ -898,7 +737,7 @@ static void test_arr_ptr_prim_0_save(void **state)
     struct test_arpp obj = { .ar = { &ar[0], NULL, &ar[2], &ar[3] } };
 
     (void)state;
-    check_save(&arpp_desc, &obj, true, wire_arr_ptr_0, sizeof(wire_arr_ptr_0));
+    vec_check_save(&arpp_desc, &obj, true, wire_arr_ptr_0, sizeof(wire_arr_ptr_0));
 }
 
 static void test_arr_ptr_prim_0_load(void **state)
@@ -909,11 +748,11 @@ static void test_arr_ptr_prim_0_load(void **state)
     int next = -2;
 
     (void)state;
-    check_truncations(&arpp_desc, &obj, sizeof(obj), 1, wire_arr_ptr_0,
-                      PAYLOAD_LEN(wire_arr_ptr_0));
+    vec_check_truncations(&arpp_desc, &obj, sizeof(obj), 1, wire_arr_ptr_0,
+                          PAYLOAD_LEN(wire_arr_ptr_0));
     ar[0] = 3, ar[1] = 42, ar[2] = 1, ar[3] = 0;
-    assert_int_equal(load_bytes(&arpp_desc, &obj, 1, wire_arr_ptr_0, sizeof(wire_arr_ptr_0), &err,
-                                &next),
+    assert_int_equal(vec_load_bytes(&arpp_desc, &obj, 1, wire_arr_ptr_0, sizeof(wire_arr_ptr_0),
+                                    &err, &next),
                      0);
     assert_int_equal(ar[0], 0);
     assert_int_equal(ar[1], 42);
@@ -921,210 +760,6 @@ static void test_arr_ptr_prim_0_load(void **state)
     assert_int_equal(ar[3], 3);
     assert_null(obj.ar[1]);
     assert_int_equal(next, 0x00);
-}
-
-/* ------------------------------------------------------------ subsections */
-
-struct test_sub {
-    bool need;
-    int loaded; /* post_load calls of "sub/optional/a" */
-};
-
-static int sub_a_post_load(void *opaque, int version, vms_error_t *err)
-{
-    struct test_sub *t = opaque;
-
-    (void)err;
-    assert_int_equal(version, 1);
-    t->loaded++;
-    return 0;
-}
-
-static const struct vms_desc sub_a_desc = {
-    .name = "sub/optional/a",
-    .version = 1,
-    .min_version = 1,
-    .post_load = sub_a_post_load,
-};
-
-static bool sub_a_needed(const void *opaque, int version)
-{
-    const struct test_sub *t = opaque;
-
-    (void)version;
-    return t->need;
-}
-
-static const struct vms_subsection sub_optional_subs[] = {
-    {
-        .desc = &sub_a_desc,
-        .needed = sub_a_needed,
-    },
-};
-
-static const struct vms_desc sub_optional_desc = {
-    .name = "sub/optional",
-    .version = 1,
-    .min_version = 1,
-    .subsections = sub_optional_subs,
-    .n_subsections = VMS_COUNTOF(sub_optional_subs),
-};
-
-static const uint8_t wire_sub_needed[] = {
-    /* subsection marker     */ 0x05,
-    /* u8 name length 14     */ 0x0e,
-    /* "sub/optional/a"      */ 's', 'u', 'b', '/', 'o', 'p', 't', 'i', 'o', 'n', 'a', 'l', '/', 'a',
-    /* be32 version 1        */ 0x00, 0x00, 0x00, 0x01,
-    /* harness: QEMU_VM_EOF  */ 0x00,
-};
-
-static const uint8_t wire_sub_missing[] = {
-    /* harness: QEMU_VM_EOF  */ 0x00,
-};
-
-static const uint8_t wire_sub_unknown[] = {
-    /* subsection marker     */ 0x05,
-    /* u8 name length 14     */ 0x0e,
-    /* "sub/optional/b"      */ 's', 'u', 'b', '/', 'o', 'p', 't', 'i', 'o', 'n', 'a', 'l', '/', 'b',
-    /* be32 version 1        */ 0x00, 0x00, 0x00, 0x01,
-    /* harness: QEMU_VM_EOF  */ 0x00,
-};
-
-static const uint8_t wire_sub_dup[] = {
-    /* subsection marker     */ 0x05,
-    /* u8 name length 14     */ 0x0e,
-    /* "sub/optional/a"      */ 's', 'u', 'b', '/', 'o', 'p', 't', 'i', 'o', 'n', 'a', 'l', '/', 'a',
-    /* be32 version 1        */ 0x00, 0x00, 0x00, 0x01,
-    /* subsection marker     */ 0x05,
-    /* u8 name length 14     */ 0x0e,
-    /* "sub/optional/a" again*/ 's', 'u', 'b', '/', 'o', 'p', 't', 'i', 'o', 'n', 'a', 'l', '/', 'a',
-    /* be32 version 1        */ 0x00, 0x00, 0x00, 0x01,
-    /* harness: QEMU_VM_EOF  */ 0x00,
-};
-
-static void test_subsection_needed_save(void **state)
-{
-    struct test_sub obj = { .need = true };
-
-    (void)state;
-    assert_int_equal(sizeof(wire_sub_needed), 21);
-    check_save(&sub_optional_desc, &obj, true, wire_sub_needed, sizeof(wire_sub_needed));
-    assert_int_equal(obj.loaded, 0);
-}
-
-static void test_subsection_missing_save(void **state)
-{
-    struct test_sub obj = { .need = false };
-
-    (void)state;
-    check_save(&sub_optional_desc, &obj, true, wire_sub_missing, sizeof(wire_sub_missing));
-}
-
-/*
- * The parent has no fields, so a cut of its payload that stops before the
- * marker, or starts with anything but 05, reads as "no subsection": those
- * cuts load (and load nothing). Every cut inside the subsection fails.
- */
-static void check_sub_cuts(const uint8_t *payload, size_t n)
-{
-    const size_t cut_len[] = { n - 1, n - 2, n / 2, 1, 2 };
-    struct test_sub obj;
-    vms_error_t err;
-
-    for (size_t i = 0; i < VMS_COUNTOF(cut_len); i++) {
-        memset(&obj, 0, sizeof(obj));
-        if (load_bytes(&sub_optional_desc, &obj, 1, payload, cut_len[i], &err, NULL) >= 0)
-            fail_msg("cut of %zu bytes loaded", cut_len[i]);
-        assert_int_equal(obj.loaded, 0);
-    }
-    memset(&obj, 0, sizeof(obj));
-    assert_int_equal(load_bytes(&sub_optional_desc, &obj, 1, payload, 0, &err, NULL), 0);
-    assert_int_equal(obj.loaded, 0);
-    memset(&obj, 0, sizeof(obj));
-    if (payload[n / 2] != 0x05) {
-        int next = -2;
-
-        assert_int_equal(load_bytes(&sub_optional_desc, &obj, 1, payload + n / 2, n - n / 2, &err,
-                                    &next),
-                         0);
-        assert_int_equal(obj.loaded, 0);
-        assert_int_equal(next, payload[n / 2]); /* not ours: left in the stream */
-    }
-}
-
-static void test_subsection_needed_load(void **state)
-{
-    struct test_sub obj = { 0 };
-    vms_error_t err;
-    int next = -2;
-
-    (void)state;
-    check_sub_cuts(wire_sub_needed, PAYLOAD_LEN(wire_sub_needed));
-    assert_int_equal(load_bytes(&sub_optional_desc, &obj, 1, wire_sub_needed,
-                                sizeof(wire_sub_needed), &err, &next),
-                     0);
-    assert_int_equal(obj.loaded, 1);
-    assert_int_equal(next, 0x00);
-
-    /* and the lone payload, without the harness's 00 */
-    memset(&obj, 0, sizeof(obj));
-    assert_int_equal(load_bytes(&sub_optional_desc, &obj, 1, wire_sub_needed,
-                                PAYLOAD_LEN(wire_sub_needed), &err, &next),
-                     0);
-    assert_int_equal(obj.loaded, 1);
-    assert_int_equal(next, -1);
-}
-
-static void test_subsection_missing_load(void **state)
-{
-    struct test_sub obj = { .need = true };
-    vms_error_t err;
-    int next = -2;
-
-    (void)state;
-    assert_int_equal(load_bytes(&sub_optional_desc, &obj, 1, wire_sub_missing,
-                                sizeof(wire_sub_missing), &err, &next),
-                     0);
-    assert_int_equal(obj.loaded, 0);
-    assert_true(obj.need);
-    assert_int_equal(next, 0x00);
-    /* the payload is empty: its only cut, nothing at all, is complete */
-    assert_int_equal(load_bytes(&sub_optional_desc, &obj, 1, wire_sub_missing, 0, &err, &next), 0);
-    assert_int_equal(obj.loaded, 0);
-    assert_int_equal(next, -1);
-}
-
-static void test_subsection_unknown_load(void **state)
-{
-    struct test_sub obj = { 0 };
-    vms_error_t err;
-
-    (void)state;
-    assert_int_equal(load_bytes(&sub_optional_desc, &obj, 1, wire_sub_unknown,
-                                sizeof(wire_sub_unknown), &err, NULL),
-                     VMS_ERR_NOENT);
-    assert_int_equal(err.code, VMS_ERR_NOENT);
-    assert_int_equal(obj.loaded, 0);
-    check_sub_cuts(wire_sub_unknown, PAYLOAD_LEN(wire_sub_unknown));
-}
-
-static void test_subsection_dup_load(void **state)
-{
-    struct test_sub obj = { 0 };
-    vms_error_t err;
-    int rc;
-
-    (void)state;
-    rc = load_bytes(&sub_optional_desc, &obj, 1, wire_sub_dup, sizeof(wire_sub_dup), &err, NULL);
-    assert_true(rc < 0);
-    assert_int_not_equal(err.code, 0);
-    assert_true(err.code == VMS_ERR_EXISTS || err.code == VMS_ERR_FORMAT);
-    assert_true(err.message[0] != '\0');
-    /* cuts inside the second copy fail too */
-    assert_true(load_bytes(&sub_optional_desc, &obj, 1, wire_sub_dup, PAYLOAD_LEN(wire_sub_dup) - 1,
-                           &err, NULL) < 0);
-    assert_true(load_bytes(&sub_optional_desc, &obj, 1, wire_sub_dup, PAYLOAD_LEN(wire_sub_dup) - 2,
-                           &err, NULL) < 0);
 }
 
 int main(void)
@@ -1150,12 +785,6 @@ int main(void)
         cmocka_unit_test(test_arr_ptr_str_0_load_data_for_null_fails),
         cmocka_unit_test(test_arr_ptr_prim_0_save),
         cmocka_unit_test(test_arr_ptr_prim_0_load),
-        cmocka_unit_test(test_subsection_needed_save),
-        cmocka_unit_test(test_subsection_missing_save),
-        cmocka_unit_test(test_subsection_needed_load),
-        cmocka_unit_test(test_subsection_missing_load),
-        cmocka_unit_test(test_subsection_unknown_load),
-        cmocka_unit_test(test_subsection_dup_load),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,4 +1,4 @@
-/* testutil.c: helpers shared by the unit tests (hex dumps, byte-exact checks, saving to memory). */
+/* testutil.c: helpers shared by the unit tests: hex dumps, byte checks, saves, stream walks. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -121,4 +121,127 @@ uint8_t *save_to_mem(save_fn fn, void *arg, size_t *len, int *rc)
         fail_msg("save_to_mem: save failed: %s (%d)", vms_strerror(r), r);
     }
     return copy;
+}
+
+void assert_contains(const char *hay, const char *needle)
+{
+    if (!strstr(hay, needle))
+        fail_msg("\"%s\" does not contain \"%s\"", hay, needle);
+}
+
+/* ---- whole-machine streams ---- */
+
+uint32_t be32_at(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+uint8_t *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    uint8_t *buf = NULL;
+    long n;
+
+    if (!f)
+        return NULL;
+    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
+        buf = malloc((size_t)n + 1);
+        if (buf && fread(buf, 1, (size_t)n, f) == (size_t)n) {
+            buf[n] = '\0';
+            *len = (size_t)n;
+        } else {
+            free(buf);
+            buf = NULL;
+        }
+    }
+    fclose(f);
+    return buf;
+}
+
+uint8_t *save_registry(vms_registry_t *r, size_t *len)
+{
+    vms_stream_t *s = vms_stream_mem_writer();
+    vms_error_t err;
+    const void *data;
+    uint8_t *copy;
+    char buf[1024];
+
+    vms_error_init(&err);
+    if (vms_save_all(r, s, &err) != 0)
+        fail_msg("vms_save_all: %s", vms_error_format(&err, buf, sizeof(buf)));
+    data = vms_stream_mem_data(s, len);
+    copy = malloc(*len ? *len : 1);
+    assert_non_null(copy);
+    memcpy(copy, data, *len);
+    assert_int_equal(vms_stream_close(s), 0);
+    return copy;
+}
+
+int load_registry(vms_registry_t *r, const void *bytes, size_t len, vms_error_t *err)
+{
+    vms_stream_t *s = vms_stream_mem_reader(bytes, len);
+    int ret;
+
+    assert_non_null(s);
+    vms_error_init(err);
+    ret = vms_load_all(r, s, err);
+    vms_stream_close(s);
+    return ret;
+}
+
+void walk_stream(const uint8_t *b, size_t len, lookup_fn lookup, void *ctx, struct walk *w)
+{
+    size_t p = 0;
+    uint32_t n;
+
+    memset(w, 0, sizeof(*w));
+    assert_true(len >= 13);
+    assert_memory_equal(b, "QEVM", 4);
+    assert_int_equal(be32_at(b + 4), 3);
+    assert_int_equal(b[8], 0x07);
+    n = be32_at(b + 9);
+    assert_true(n < sizeof(w->machine) && 13 + n <= len);
+    memcpy(w->machine, b + 13, n);
+    p = 13 + n;
+    while (p < len && b[p] == 0x04) {
+        struct walked_section *s = &w->sec[w->n++];
+        const struct vms_desc *d;
+        vms_stream_t *in;
+        vms_error_t err;
+        void *opaque;
+        char msg[1024];
+        uint8_t l;
+
+        assert_true(w->n <= VMS_COUNTOF(w->sec));
+        assert_true(p + 6 <= len);
+        s->at = p;
+        s->id = be32_at(b + p + 1);
+        l = b[p + 5];
+        assert_true(p + 6 + l + 8 <= len);
+        memcpy(s->idstr, b + p + 6, l);
+        s->idstr[l] = '\0';
+        s->instance = be32_at(b + p + 6 + l);
+        s->version = be32_at(b + p + 10 + l);
+        p += 14 + l;
+        d = lookup(s->idstr, s->instance, ctx, &opaque);
+        if (!d)
+            fail_msg("section '%s' instance %u at 0x%zx is not expected", s->idstr, s->instance, s->at);
+        in = vms_stream_mem_reader(b + p, len - p);
+        vms_error_init(&err);
+        if (vms_load(in, d, opaque, (int)s->version, &err) != 0)
+            fail_msg("payload of '%s': %s", s->idstr, vms_error_format(&err, msg, sizeof(msg)));
+        p += (size_t)vms_stream_offset(in);
+        vms_stream_close(in);
+        assert_true(p + 5 <= len);
+        assert_int_equal(b[p], 0x7e);
+        assert_int_equal(be32_at(b + p + 1), s->id);
+        p += 5;
+    }
+    assert_true(p + 6 <= len);
+    w->eof_at = p;
+    assert_int_equal(b[p], 0x00);
+    assert_int_equal(b[p + 1], 0x06);
+    w->json_len = be32_at(b + p + 2);
+    w->json_at = p + 6;
+    assert_int_equal(w->json_at + w->json_len, len);
 }

@@ -1,0 +1,261 @@
+/* check.c: semantic checks of the model: names and types in expressions, versions, counts, wire names. */
+#include <string.h>
+
+#include "model.h"
+
+/* Finds member @name of @rec, looking through anonymous members; appends its C path. */
+static const struct vg_member *find_member(const struct vg_record *rec, const char *name,
+                                           struct vg_buf *c_path)
+{
+    for (size_t i = 0; i < rec->n_members; i++) {
+        const struct vg_member *m = &rec->members[i];
+
+        if (m->name[0] && strcmp(m->name, name) == 0) {
+            vg_buf_printf(c_path, "%s%s", c_path->len ? "." : "", name);
+            return m;
+        }
+        if (!m->name[0] && m->type->record) {
+            const struct vg_member *inner = find_member(m->type->record, name, c_path);
+            if (inner)
+                return inner;
+        }
+    }
+    return NULL;
+}
+
+bool vg_resolve_member(const struct vg_record *rec, const struct vg_expr *e,
+                       const struct vg_member **member, struct vg_buf *c_path)
+{
+    const struct vg_member *base;
+    int64_t index;
+    const struct vg_expr *bad;
+
+    switch (e->kind) {
+    case VG_E_NAME:
+        *member = find_member(rec, e->name, c_path);
+        return *member != NULL;
+    case VG_E_MEMBER:
+        if (!vg_resolve_member(rec, e->a, &base, c_path) || !base->type->record ||
+            base->type->kind != VG_T_RECORD)
+            return false;
+        *member = find_member(base->type->record, e->name, c_path);
+        return *member != NULL;
+    case VG_E_INDEX:
+        /* constant indexes only: a path must name one place in the struct */
+        if (!vg_resolve_member(rec, e->a, member, c_path) || (*member)->type->kind != VG_T_ARRAY ||
+            !vg_expr_eval_const(e->b, NULL, NULL, &index, &bad) || index < 0 ||
+            (uint64_t)index >= (*member)->type->count)
+            return false;
+        vg_buf_printf(c_path, "[%lld]", (long long)index);
+        return true;
+    default:
+        return false;
+    }
+}
+
+struct xcheck {
+    struct vg_model *m;
+    struct vg_diags *d;
+    const struct vg_desc *desc;
+    const char *what;          /* "VMS_IF of member 'x'" */
+    struct vg_loc loc;
+    bool ok;
+};
+
+static bool scalar_member(const struct vg_member *m)
+{
+    enum vg_tkind k = m->type->kind;
+
+    return k == VG_T_INT || k == VG_T_BOOL || k == VG_T_ENUM;
+}
+
+/* Walks an expression: every name must be an integer member, an enum constant or an integer macro. */
+static void check_expr(struct xcheck *x, const struct vg_expr *e)
+{
+    const struct vg_member *mem;
+    struct vg_buf path = {0};
+    int64_t v;
+
+    if (!e)
+        return;
+    switch (e->kind) {
+    case VG_E_NAME:
+    case VG_E_MEMBER:
+    case VG_E_INDEX:
+        if (vg_resolve_member(x->desc->rec, e, &mem, &path)) {
+            if (!scalar_member(mem)) {
+                vg_error(x->d, x->loc, "%s: '%s' is a %s, not an integer", x->what, path.s,
+                         mem->type->spelling);
+                x->ok = false;
+            }
+        } else if (e->kind != VG_E_NAME || !vg_lookup_constant(x->m->tu, e->name, &v)) {
+            struct vg_buf t = {0};
+            vg_expr_to_text(e, &t);
+            vg_error(x->d, x->loc, "%s: unknown name '%s' (not a member of %s, an enum constant "
+                     "or an integer macro)", x->what, t.s, x->desc->rec->c_name);
+            vg_buf_free(&t);
+            x->ok = false;
+        }
+        vg_buf_free(&path);
+        return;
+    case VG_E_SIZEOF:
+    case VG_E_COUNTOF:
+        if (!vg_resolve_member(x->desc->rec, e->a, &mem, &path) ||
+            (e->kind == VG_E_COUNTOF && mem->type->kind != VG_T_ARRAY)) {
+            vg_error(x->d, x->loc, "%s: %s needs a%s member of %s", x->what,
+                     e->kind == VG_E_SIZEOF ? "sizeof" : "countof",
+                     e->kind == VG_E_COUNTOF ? "n array" : "", x->desc->rec->c_name);
+            x->ok = false;
+        }
+        vg_buf_free(&path);
+        return;
+    default:
+        check_expr(x, e->a);
+        check_expr(x, e->b);
+        check_expr(x, e->c);
+    }
+}
+
+static void check_one(struct xcheck *x, const struct vg_expr *e, const char *what, struct vg_loc loc)
+{
+    x->what = what;
+    x->loc = loc;
+    check_expr(x, e);
+}
+
+/* A count given as a plain integer member becomes count_path (offset + width in the table). */
+static void check_count(struct xcheck *x, struct vg_field *f)
+{
+    const struct vg_member *mem;
+    struct vg_buf path = {0};
+    char what[300];
+
+    if (!f->count)
+        return;
+    snprintf(what, sizeof(what), "VMS_COUNT of member '%s'", f->c_path);
+    check_one(x, f->count, what, f->loc);
+    if (vg_resolve_member(x->desc->rec, f->count, &mem, &path) && scalar_member(mem) &&
+        mem->type->kind != VG_T_BOOL)
+        f->count_path = path.s;
+    else
+        vg_buf_free(&path);
+}
+
+static void check_field(struct xcheck *x, struct vg_field *f)
+{
+    char what[300];
+
+    /* a field of a declared subsection travels at the subsection's version */
+    int version = f->sub >= 0 ? x->desc->subs[f->sub].version : x->desc->version;
+    const char *owner = f->sub >= 0 ? x->desc->subs[f->sub].name : x->desc->name;
+
+    if (f->since > version || f->until > version + 1) {
+        vg_error(x->d, f->loc, "member '%s': VMS_%s(%d) is above the version %d of '%s'",
+                 f->c_path, f->since > version ? "SINCE" : "UNTIL",
+                 f->since > version ? f->since : f->until, version, owner);
+        x->ok = false;
+    }
+    if (f->until && f->until <= f->since) {
+        vg_error(x->d, f->loc, "member '%s': VMS_UNTIL(%d) must be above VMS_SINCE(%d)", f->c_path,
+                 f->until, f->since);
+        x->ok = false;
+    }
+    if ((f->def || f->has_range) && (f->num != 1 || f->flags || f->wire > VG_W_TIMER)) {
+        vg_error(x->d, f->loc, "member '%s': VMS_%s applies to a single scalar value", f->c_path,
+                 f->def ? "DEFAULT" : "RANGE");
+        x->ok = false;
+    }
+    snprintf(what, sizeof(what), "VMS_IF of member '%s'", f->c_path);
+    check_one(x, f->if_expr, what, f->loc);
+    snprintf(what, sizeof(what), "VMS_CHECK of member '%s'", f->c_path);
+    check_one(x, f->check, what, f->loc);
+    snprintf(what, sizeof(what), "VMS_DEFAULT of member '%s'", f->c_path);
+    check_one(x, f->def, what, f->loc);
+    check_count(x, f);
+}
+
+/* Wire names must be unique within a payload ("unused" placeholders excepted, as in QEMU). */
+static void check_names(struct xcheck *x)
+{
+    const struct vg_desc *desc = x->desc;
+
+    for (size_t i = 0; i < desc->n_fields; i++) {
+        const struct vg_field *f = &desc->fields[i];
+
+        if (f->wire == VG_W_UNUSED)
+            continue;
+        for (size_t k = 0; k < i; k++) {
+            if (desc->fields[k].sub == f->sub && strcmp(desc->fields[k].wire_name, f->wire_name) == 0) {
+                vg_error(x->d, f->loc, "duplicate wire name '%s' in '%s'", f->wire_name, desc->name);
+                vg_note(x->d, desc->fields[k].loc, "first used here");
+                x->ok = false;
+            }
+        }
+    }
+}
+
+static void check_subs(struct xcheck *x)
+{
+    const struct vg_desc *desc = x->desc;
+    char what[300];
+
+    for (size_t i = 0; i < desc->n_subs; i++) {
+        const struct vg_sub *s = &desc->subs[i];
+
+        if (strlen(s->name) > 255) {
+            vg_error(x->d, s->loc, "subsection name '%s' is longer than 255 bytes", s->name);
+            x->ok = false;
+        }
+        if (!s->member_desc && s->version < 1) {
+            vg_error(x->d, s->loc, "subsection '%s': version must be at least 1", s->name);
+            x->ok = false;
+        }
+        snprintf(what, sizeof(what), "needed-expression of subsection '%s'", s->name);
+        check_one(x, s->needed, what, s->loc);
+    }
+}
+
+static void check_desc(struct xcheck *x)
+{
+    const struct vg_desc *desc = x->desc;
+
+    if (desc->min_version < 0 || desc->min_version > desc->version) {
+        vg_error(x->d, desc->loc, "VMS_STATE(\"%s\", %d, %d): need 0 <= minimum version <= version",
+                 desc->name, desc->version, desc->min_version);
+        x->ok = false;
+    }
+    if (strlen(desc->name) == 0 || strlen(desc->name) > 255) {
+        vg_error(x->d, desc->loc, "description name must have 1 to 255 bytes");
+        x->ok = false;
+    }
+    check_one(x, desc->needed, "VMS_NEEDED", desc->loc);
+    check_one(x, desc->check, "VMS_CHECK of the struct", desc->loc);
+    for (size_t i = 0; i < desc->n_fields; i++) {
+        check_field(x, &desc->fields[i]);
+        if (desc->used_nested && desc->fields[i].since)
+            vg_warning(x->d, desc->fields[i].loc, "member '%s': VMS_SINCE in '%s', which is used as "
+                       "a nested description: nested descriptions load at their own version, so "
+                       "it gates nothing there", desc->fields[i].c_path, desc->name);
+    }
+    check_names(x);
+    check_subs(x);
+}
+
+int vg_check(struct vg_model *m, struct vg_diags *d)
+{
+    struct xcheck x = {.m = m, .d = d, .ok = true};
+
+    for (size_t i = 0; i < m->n_descs; i++) {
+        x.desc = m->descs[i];
+        check_desc(&x);
+        for (size_t k = 0; k < i; k++) {
+            if (strcmp(m->descs[k]->name, m->descs[i]->name) == 0) {
+                vg_error(d, m->descs[i]->loc, "description name '%s' is already used by %s",
+                         m->descs[i]->name, m->descs[k]->rec->c_name);
+                vg_note(d, m->descs[k]->loc, "first used here");
+                x.ok = false;
+            }
+        }
+    }
+    return x.ok ? 0 : -1;
+}

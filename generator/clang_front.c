@@ -1,0 +1,1130 @@
+/* clang_front.c: libclang to the raw C view: records, members, annotations, constants, includes. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <clang-c/Index.h>
+
+#include "front.h"
+
+/*
+ * Member offsets. clang_Cursor_getOffsetOfField() (and clang_Type_getOffsetOf())
+ * re-validate the whole parent record on every call, recursing into every
+ * member struct held by value, so asking once per member costs
+ * members x (size of the by-value nesting tree). Measured on a generated
+ * header of 1000 structs x 20 members where 10% of the members embed a
+ * random earlier struct by value (22k lines, 19k annotations, includes
+ * stdio/stdlib/string/inttypes/limits; 2-core VM, medians of 5 runs):
+ *
+ *                                         libclang 14    libclang 19
+ *     parse                                  220 ms         245 ms
+ *     walk, getOffsetOfField per member      8.6 s          6.0 s
+ *     walk, natural layout (below)            80 ms          78 ms
+ *
+ * So offsets are computed here from the member sizes and alignments libclang
+ * reports (C's natural layout: each member at the next multiple of its
+ * alignment; every union member at 0), and libclang is asked member by member
+ * only where that rule may not hold: a record with a bitfield, with any
+ * attribute other than annotate on itself or a member (packed, aligned,
+ * _Alignas ...), with a member of unknown size or alignment, or whose
+ * computed size or alignment differs from libclang's. The last test catches
+ * #pragma pack: a pack that changes any offset caps some member's alignment
+ * and so lowers the record's. In the header above one record (a system one)
+ * took the exact path. test_front compares both ways on its fixtures
+ * (VMSGEN_EXACT_OFFSETS=1 forces the exact path everywhere).
+ */
+
+#define VMS_PREFIX "vms:"
+
+static void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+
+    if (!p)
+        abort(); /* out of memory in a short-lived tool: nothing sensible to recover */
+    return p;
+}
+
+static void *xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size);
+
+    if (!p)
+        abort();
+    return p;
+}
+
+/* Makes room for @need elements in *@p (capacity *@cap, elements of @size bytes). */
+static void grow(void *p, size_t *cap, size_t need, size_t size)
+{
+    void **pp = p;
+    size_t n = *cap ? *cap : 8;
+    void *q;
+
+    if (need <= *cap)
+        return;
+    while (n < need)
+        n *= 2;
+    q = realloc(*pp, n * size);
+    if (!q)
+        abort();
+    *pp = q;
+    *cap = n;
+}
+
+static char *xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+
+    return memcpy(xmalloc(n), s, n);
+}
+
+/* Takes a CXString: returns a heap copy and disposes of it. */
+static char *take(CXString s)
+{
+    const char *c = clang_getCString(s);
+    char *r = xstrdup(c ? c : "");
+
+    clang_disposeString(s);
+    return r;
+}
+
+/* ---- walker state ---- */
+
+struct rec_info {
+    CXCursor cursor;
+    bool layout_attr;   /* an attribute other than annotate on the record: exact offsets */
+};
+
+struct walker {
+    CXTranslationUnit ctu;
+    struct vg_tu *tu;
+    const struct vg_front_opts *opts;
+    bool exact_offsets;
+
+    /* files, parallel to tu->includes */
+    CXFile *files;
+    size_t cap_files, cap_includes, last_file;
+
+    /* records, parallel to tu->records; hash of indexes + 1 */
+    struct rec_info *recs;
+    size_t cap_recs, cap_records;
+    size_t *hash;
+    size_t hash_cap;
+
+    CXCursor *typedefs;
+    size_t n_typedefs, cap_typedefs;
+
+    size_t cap_consts, cap_macros;
+};
+
+/* ---- files and locations ---- */
+
+/* The name of @f as stored in tu->includes (added if libclang did not list it). */
+static const char *file_name(struct walker *w, CXFile f)
+{
+    struct vg_tu *tu = w->tu;
+    size_t i;
+
+    if (!f)
+        return NULL;
+    if (w->last_file < tu->n_includes && w->files[w->last_file] == f)
+        return tu->includes[w->last_file];
+    for (i = 0; i < tu->n_includes; i++)
+        if (w->files[i] == f || clang_File_isEqual(w->files[i], f))
+            break;
+    if (i == tu->n_includes) {
+        grow(&w->files, &w->cap_files, i + 1, sizeof(*w->files));
+        grow(&tu->includes, &w->cap_includes, i + 1, sizeof(*tu->includes));
+        w->files[i] = f;
+        tu->includes[i] = take(clang_getFileName(f));
+        tu->n_includes++;
+    }
+    w->last_file = i;
+    return tu->includes[i];
+}
+
+static void on_inclusion(CXFile f, CXSourceLocation *stack, unsigned depth, CXClientData data)
+{
+    struct walker *w = data;
+
+    (void)stack;
+    (void)depth;
+    file_name(w, f);
+}
+
+/* Every file the parse opened, main file first (under the name it was given), each once. */
+static void collect_includes(struct walker *w)
+{
+    CXFile main_file = clang_getFile(w->ctu, w->tu->main_file);
+
+    if (main_file) {
+        grow(&w->files, &w->cap_files, 1, sizeof(*w->files));
+        grow(&w->tu->includes, &w->cap_includes, 1, sizeof(*w->tu->includes));
+        w->files[0] = main_file;
+        w->tu->includes[0] = xstrdup(w->tu->main_file);
+        w->tu->n_includes = 1;
+    }
+    clang_getInclusions(w->ctu, on_inclusion, w);
+}
+
+/*
+ * Where the user wrote it: the expansion location, so an attribute that
+ * annotate.h spells is reported at the VMS_* macro in the user's header.
+ */
+static struct vg_loc loc_of(struct walker *w, CXSourceLocation l)
+{
+    struct vg_loc r = {0};
+    CXFile f;
+
+    clang_getExpansionLocation(l, &f, &r.line, &r.col, NULL);
+    r.file = file_name(w, f);
+    if (!r.file)
+        r.line = r.col = 0;
+    return r;
+}
+
+static struct vg_loc cursor_loc(struct walker *w, CXCursor c)
+{
+    return loc_of(w, clang_getCursorLocation(c));
+}
+
+/* ---- diagnostics ---- */
+
+static bool starts_with(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* Prints one libclang diagnostic through @d at its expansion location. */
+static void print_diag(struct vg_diags *d, CXDiagnostic dg, enum CXDiagnosticSeverity sev)
+{
+    CXSourceLocation l = clang_getDiagnosticLocation(dg);
+    CXString msg = clang_getDiagnosticSpelling(dg);
+    CXString opt = clang_getDiagnosticOption(dg, NULL);
+    CXString fname = {0};
+    const char *m = clang_getCString(msg), *o = clang_getCString(opt);
+    struct vg_loc loc = {0};
+    CXFile f;
+
+    clang_getExpansionLocation(l, &f, &loc.line, &loc.col, NULL);
+    if (f) {
+        fname = clang_getFileName(f);
+        loc.file = clang_getCString(fname);
+    }
+    if (sev >= CXDiagnostic_Error)
+        vg_error(d, loc, "%s", m);
+    else if (sev == CXDiagnostic_Warning)
+        vg_warning(d, loc, "%s%s%s%s", m, o && *o ? " [" : "", o ? o : "", o && *o ? "]" : "");
+    else
+        vg_note(d, loc, "%s", m);
+    if (f)
+        clang_disposeString(fname);
+    clang_disposeString(msg);
+    clang_disposeString(opt);
+}
+
+static void print_notes(struct vg_diags *d, CXDiagnostic dg)
+{
+    CXDiagnosticSet set = clang_getChildDiagnostics(dg);
+    unsigned n = clang_getNumDiagnosticsInSet(set);
+
+    for (unsigned i = 0; i < n; i++) {
+        CXDiagnostic note = clang_getDiagnosticInSet(set, i);
+        CXString s = clang_getDiagnosticSpelling(note);
+
+        /* the macro backtrace points into annotate.h; the expansion location already says where */
+        if (!starts_with(clang_getCString(s), "expanded from macro"))
+            print_diag(d, note, CXDiagnostic_Note);
+        clang_disposeString(s);
+        clang_disposeDiagnostic(note);
+    }
+}
+
+/*
+ * Reports errors (always) and warnings outside system headers. Returns the
+ * number of errors.
+ */
+static unsigned report_diags(CXTranslationUnit ctu, struct vg_diags *d)
+{
+    unsigned n = clang_getNumDiagnostics(ctu), errors = 0;
+
+    for (unsigned i = 0; i < n; i++) {
+        CXDiagnostic dg = clang_getDiagnostic(ctu, i);
+        enum CXDiagnosticSeverity sev = clang_getDiagnosticSeverity(dg);
+        CXSourceLocation l = clang_getDiagnosticLocation(dg);
+        CXFile f;
+
+        clang_getExpansionLocation(l, &f, NULL, NULL, NULL);
+        if (sev >= CXDiagnostic_Error) {
+            errors++;
+            print_diag(d, dg, sev);
+            print_notes(d, dg);
+        } else if (sev == CXDiagnostic_Warning && f &&
+                   !clang_Location_isInSystemHeader(clang_getLocation(ctu, f, 1, 1))) {
+            print_diag(d, dg, sev);
+            print_notes(d, dg);
+        }
+        clang_disposeDiagnostic(dg);
+    }
+    return errors;
+}
+
+/* ---- annotations ---- */
+
+static void add_annot(struct walker *w, struct vg_annot **annots, size_t *n, CXCursor attr)
+{
+    CXString s = clang_getCursorSpelling(attr);
+    const char *text = clang_getCString(s);
+
+    if (text && starts_with(text, VMS_PREFIX)) {
+        *annots = realloc(*annots, (*n + 1) * sizeof(**annots));
+        if (!*annots)
+            abort();
+        (*annots)[*n].text = xstrdup(text + strlen(VMS_PREFIX));
+        (*annots)[*n].loc = cursor_loc(w, attr);
+        (*n)++;
+    }
+    clang_disposeString(s);
+}
+
+struct attr_ctx {
+    struct walker *w;
+    struct vg_annot **annots;
+    size_t *n;
+    bool layout_attr;
+};
+
+/* Collects the "vms:" annotations among a declaration's children and notes other attributes. */
+static enum CXChildVisitResult attr_visit(CXCursor c, CXCursor parent, CXClientData data)
+{
+    struct attr_ctx *a = data;
+
+    (void)parent;
+    if (c.kind == CXCursor_AnnotateAttr)
+        add_annot(a->w, a->annots, a->n, c);
+    else if (clang_isAttribute(c.kind))
+        a->layout_attr = true;
+    return CXChildVisit_Continue;
+}
+
+/* Appends @extra (moved) to @annots and keeps them in source order. */
+static void merge_annots(struct vg_annot **annots, size_t *n, struct vg_annot *extra, size_t n_extra)
+{
+    if (!n_extra)
+        return;
+    *annots = realloc(*annots, (*n + n_extra) * sizeof(**annots));
+    if (!*annots)
+        abort();
+    memcpy(*annots + *n, extra, n_extra * sizeof(*extra));
+    *n += n_extra;
+    for (size_t i = 1; i < *n; i++) { /* insertion sort: stable, and n is tiny */
+        struct vg_annot x = (*annots)[i];
+        size_t j = i;
+
+        while (j > 0 && (*annots)[j - 1].loc.file == x.loc.file &&
+               ((*annots)[j - 1].loc.line > x.loc.line ||
+                ((*annots)[j - 1].loc.line == x.loc.line && (*annots)[j - 1].loc.col > x.loc.col))) {
+            (*annots)[j] = (*annots)[j - 1];
+            j--;
+        }
+        (*annots)[j] = x;
+    }
+}
+
+/* ---- records ---- */
+
+static size_t hash_slot(const struct walker *w, CXCursor c)
+{
+    size_t mask = w->hash_cap - 1, i = clang_hashCursor(c) & mask;
+
+    while (w->hash[i] && !clang_equalCursors(w->recs[w->hash[i] - 1].cursor, c))
+        i = (i + 1) & mask;
+    return i;
+}
+
+static void hash_insert(struct walker *w, size_t index)
+{
+    if (2 * (w->tu->n_records + 1) > w->hash_cap) {
+        size_t old_cap = w->hash_cap, *old = w->hash;
+
+        w->hash_cap = old_cap ? 2 * old_cap : 256;
+        w->hash = xcalloc(w->hash_cap, sizeof(*w->hash));
+        for (size_t i = 0; i < old_cap; i++)
+            if (old[i])
+                w->hash[hash_slot(w, w->recs[old[i] - 1].cursor)] = old[i];
+        free(old);
+    }
+    w->hash[hash_slot(w, w->recs[index].cursor)] = index + 1;
+}
+
+static struct vg_record *find_record(const struct walker *w, CXCursor def)
+{
+    size_t i;
+
+    if (!w->hash_cap)
+        return NULL;
+    i = hash_slot(w, def);
+    return w->hash[i] ? w->tu->records[w->hash[i] - 1] : NULL;
+}
+
+static bool is_identifier(const char *s)
+{
+    if (!*s || (*s >= '0' && *s <= '9'))
+        return false;
+    for (; *s; s++)
+        if (!(*s == '_' || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+              (*s >= '0' && *s <= '9')))
+            return false;
+    return true;
+}
+
+/*
+ * The tag of a record definition, or NULL. libclang 14 spells an untagged
+ * record ""; 16 and later spell it "struct (unnamed at f.h:3:1)" or, when a
+ * typedef names it, by the typedef name. A real tag is an identifier that
+ * the record's type spells as "struct <tag>".
+ */
+static char *record_tag(CXCursor c, bool is_union)
+{
+    char *name = take(clang_getCursorSpelling(c));
+    char *type = take(clang_getTypeSpelling(clang_getCursorType(c)));
+    const char *kw = is_union ? "union " : "struct ";
+    bool tagged = is_identifier(name) && starts_with(type, kw) && strcmp(type + strlen(kw), name) == 0;
+
+    free(type);
+    if (tagged)
+        return name;
+    free(name);
+    return NULL;
+}
+
+static void add_enum_consts(struct walker *w, CXCursor enum_decl);
+static struct vg_record *add_record(struct walker *w, CXCursor def);
+
+struct record_ctx {
+    struct walker *w;
+    size_t index;
+};
+
+/* Children of a record: nested record definitions, enums, attributes. */
+static enum CXChildVisitResult record_child(CXCursor c, CXCursor parent, CXClientData data)
+{
+    const struct record_ctx *rc = data;
+    struct walker *w = rc->w;
+    struct vg_record *rec = w->tu->records[rc->index];
+
+    (void)parent;
+    switch (c.kind) {
+    case CXCursor_StructDecl:
+    case CXCursor_UnionDecl:
+        if (clang_isCursorDefinition(c))
+            add_record(w, c);
+        break;
+    case CXCursor_EnumDecl:
+        add_enum_consts(w, c);
+        break;
+    case CXCursor_AnnotateAttr:
+        add_annot(w, &rec->annots, &rec->n_annots, c);
+        break;
+    default:
+        if (clang_isAttribute(c.kind))
+            w->recs[rc->index].layout_attr = true; /* tu->records may have grown: index again */
+        break;
+    }
+    return CXChildVisit_Continue;
+}
+
+/*
+ * Registers the record defined at @def (once: an inline definition is seen
+ * both in its enclosing scope and under the declaration that uses it), then
+ * the records and enums nested in it. Members are filled later, once every
+ * record is known.
+ */
+static struct vg_record *add_record(struct walker *w, CXCursor def)
+{
+    struct vg_tu *tu = w->tu;
+    struct vg_record *rec = find_record(w, def);
+    size_t index = tu->n_records;
+
+    if (rec)
+        return rec;
+    rec = xcalloc(1, sizeof(*rec));
+    rec->is_union = def.kind == CXCursor_UnionDecl;
+    rec->tag = record_tag(def, rec->is_union);
+    rec->loc = cursor_loc(w, def);
+    rec->in_system_header = clang_Location_isInSystemHeader(clang_getCursorLocation(def)) != 0;
+    grow(&tu->records, &w->cap_records, index + 1, sizeof(*tu->records));
+    grow(&w->recs, &w->cap_recs, index + 1, sizeof(*w->recs));
+    tu->records[index] = rec;
+    w->recs[index] = (struct rec_info){.cursor = def};
+    tu->n_records++;
+    hash_insert(w, index);
+    clang_visitChildren(def, record_child, &(struct record_ctx){.w = w, .index = index});
+    return rec;
+}
+
+/* The record a (canonical) record type refers to, or NULL when incomplete. */
+static struct vg_record *record_of_type(struct walker *w, CXType t)
+{
+    CXCursor def = clang_getCursorDefinition(clang_getTypeDeclaration(t));
+
+    if (clang_Cursor_isNull(def) || (def.kind != CXCursor_StructDecl && def.kind != CXCursor_UnionDecl))
+        return NULL;
+    return add_record(w, def);
+}
+
+/* ---- enum constants and macros ---- */
+
+static enum CXChildVisitResult enum_child(CXCursor c, CXCursor parent, CXClientData data)
+{
+    struct walker *w = data;
+    struct vg_tu *tu = w->tu;
+
+    (void)parent;
+    if (c.kind == CXCursor_EnumConstantDecl) {
+        grow(&tu->consts, &w->cap_consts, tu->n_consts + 1, sizeof(*tu->consts));
+        tu->consts[tu->n_consts].name = take(clang_getCursorSpelling(c));
+        tu->consts[tu->n_consts].value = clang_getEnumConstantDeclValue(c);
+        tu->n_consts++;
+    }
+    return CXChildVisit_Continue;
+}
+
+static void add_enum_consts(struct walker *w, CXCursor enum_decl)
+{
+    clang_visitChildren(enum_decl, enum_child, w);
+}
+
+/* True for a macro given with -D on our command line (libclang places those in no file). */
+static bool is_cli_define(const struct vg_front_opts *opts, const char *name)
+{
+    size_t len = strlen(name);
+
+    for (size_t i = 0; opts && i < opts->n_defines; i++) {
+        const char *def = opts->defines[i];
+
+        if (strncmp(def, name, len) == 0 && (def[len] == '\0' || def[len] == '='))
+            return true;
+    }
+    return false;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+
+    return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+/* Joins tokens [1, n) (token 0 is the macro's name) with single spaces. */
+static char *join_tokens(CXTranslationUnit ctu, const CXToken *toks, unsigned n)
+{
+    char *body = xstrdup("");
+    size_t len = 0;
+
+    for (unsigned i = 1; i < n; i++) {
+        CXString s = clang_getTokenSpelling(ctu, toks[i]);
+        const char *t = clang_getCString(s);
+        size_t tl = strlen(t);
+
+        body = realloc(body, len + tl + 2);
+        if (!body)
+            abort();
+        if (i > 1)
+            body[len++] = ' ';
+        memcpy(body + len, t, tl + 1);
+        len += tl;
+        clang_disposeString(s);
+    }
+    return body;
+}
+
+/*
+ * An object-like macro of the user's files or of our -D list (libclang puts
+ * both those and its builtins in no file), with its body.
+ */
+static void add_macro(struct walker *w, CXCursor c)
+{
+    struct vg_tu *tu = w->tu;
+    CXSourceLocation l = clang_getCursorLocation(c);
+    CXToken *toks = NULL;
+    unsigned n_toks = 0;
+    struct vg_loc loc;
+    char *name;
+
+    if (clang_Cursor_isMacroFunctionLike(c) || clang_Location_isInSystemHeader(l))
+        return;
+    loc = loc_of(w, l);
+    if (loc.file && ends_with(loc.file, "vms/annotate.h"))
+        return; /* our own: the include guard and the argument-less annotations */
+    name = take(clang_getCursorSpelling(c));
+    if (!loc.file && !is_cli_define(w->opts, name)) {
+        free(name);
+        return;
+    }
+    clang_tokenize(w->ctu, clang_getCursorExtent(c), &toks, &n_toks);
+    grow(&tu->macros, &w->cap_macros, tu->n_macros + 1, sizeof(*tu->macros));
+    tu->macros[tu->n_macros++] = (struct vg_macro){
+        .name = name, .body = join_tokens(w->ctu, toks, n_toks), .loc = loc};
+    clang_disposeTokens(w->ctu, toks, n_toks);
+}
+
+/* ---- the translation unit ---- */
+
+static enum CXChildVisitResult top_visit(CXCursor c, CXCursor parent, CXClientData data)
+{
+    struct walker *w = data;
+
+    (void)parent;
+    switch (c.kind) {
+    case CXCursor_StructDecl:
+    case CXCursor_UnionDecl:
+        if (clang_isCursorDefinition(c))
+            add_record(w, c);
+        break;
+    case CXCursor_EnumDecl:
+        add_enum_consts(w, c);
+        break;
+    case CXCursor_TypedefDecl:
+        grow(&w->typedefs, &w->cap_typedefs, w->n_typedefs + 1, sizeof(*w->typedefs));
+        w->typedefs[w->n_typedefs++] = c;
+        break;
+    case CXCursor_MacroDefinition:
+        add_macro(w, c);
+        break;
+    default:
+        break;
+    }
+    return CXChildVisit_Continue;
+}
+
+/* Strips the sugar that is only about how a type was written (16+: every named type is Elaborated). */
+static CXType unwrap(CXType t)
+{
+    for (int guard = 0; guard < 64; guard++) {
+        if (t.kind == CXType_Elaborated)
+            t = clang_Type_getNamedType(t);
+        else if (t.kind == CXType_Attributed)
+            t = clang_Type_getModifiedType(t);
+        else
+            break;
+    }
+    return t;
+}
+
+/* A typedef that names a record directly gives it its typedef name and its annotations. */
+static void apply_typedef(struct walker *w, CXCursor td)
+{
+    CXType u = unwrap(clang_getTypedefDeclUnderlyingType(td));
+    struct vg_record *rec;
+    struct vg_annot *annots = NULL;
+    size_t n = 0;
+    struct attr_ctx a = {.w = w, .annots = &annots, .n = &n};
+
+    if (u.kind != CXType_Record || !(rec = record_of_type(w, clang_getCanonicalType(u))))
+        return;
+    if (!rec->typedef_name)
+        rec->typedef_name = take(clang_getCursorSpelling(td));
+    clang_visitChildren(td, attr_visit, &a);
+    merge_annots(&rec->annots, &rec->n_annots, annots, n);
+    free(annots);
+}
+
+/* ---- types ---- */
+
+/* glibc's and the standard's fixed-width names: [_]*[u[_]]intN_t, N in 8, 16, 32, 64. */
+static bool is_fixed_width_name(const char *s)
+{
+    static const char *const widths[] = {"8_t", "16_t", "32_t", "64_t"};
+
+    while (*s == '_')
+        s++;
+    if (*s == 'u')
+        s += s[1] == '_' ? 2 : 1;
+    if (!starts_with(s, "int"))
+        return false;
+    s += 3;
+    for (size_t i = 0; i < sizeof(widths) / sizeof(widths[0]); i++)
+        if (strcmp(s, widths[i]) == 0)
+            return true;
+    return false;
+}
+
+static bool is_host_sized_name(const char *s)
+{
+    static const char *const names[] = {
+        "size_t", "ssize_t", "time_t", "intptr_t", "uintptr_t", "ptrdiff_t", "off_t",
+    };
+
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (strcmp(s, names[i]) == 0)
+            return true;
+    return false;
+}
+
+/*
+ * Follows the typedef chain of the type as spelled. int64_t is a typedef of
+ * long on x86_64, so the first fixed-width name met settles it; a host-sized
+ * name, or reaching long / unsigned long, makes it host-sized.
+ */
+static bool host_sized(CXType t)
+{
+    for (int guard = 0; guard < 64; guard++) {
+        t = unwrap(t);
+        if (t.kind == CXType_Typedef) {
+            CXString s = clang_getTypedefName(t);
+            const char *name = clang_getCString(s);
+            bool fixed = is_fixed_width_name(name), host = is_host_sized_name(name);
+
+            clang_disposeString(s);
+            if (fixed || host)
+                return host;
+            t = clang_getTypedefDeclUnderlyingType(clang_getTypeDeclaration(t));
+            continue;
+        }
+        return t.kind == CXType_Long || t.kind == CXType_ULong;
+    }
+    return false;
+}
+
+/*
+ * Removes typedefs one level at a time, down to the array or pointer type
+ * itself, so its element keeps the name it was written with (row_t, not
+ * unsigned char[3]).
+ */
+static CXType desugar(CXType t)
+{
+    for (int guard = 0; guard < 64 && (t = unwrap(t)).kind == CXType_Typedef; guard++)
+        t = clang_getTypedefDeclUnderlyingType(clang_getTypeDeclaration(t));
+    return t;
+}
+
+static bool int_kind(enum CXTypeKind k, bool *is_signed)
+{
+    switch (k) {
+    case CXType_Char_S: case CXType_SChar: case CXType_Short: case CXType_Int:
+    case CXType_Long: case CXType_LongLong: case CXType_Int128: case CXType_WChar:
+        *is_signed = true;
+        return true;
+    case CXType_Char_U: case CXType_UChar: case CXType_UShort: case CXType_UInt:
+    case CXType_ULong: case CXType_ULongLong: case CXType_UInt128: case CXType_Char16:
+    case CXType_Char32:
+        *is_signed = false;
+        return true;
+    default:
+        return false;
+    }
+}
+
+static struct vg_type *conv_type(struct walker *w, CXType t);
+
+/* VG_T_ENUM details: signedness of the underlying type and the name it is known by. */
+static void conv_enum(struct vg_type *vt, CXType spelled, CXType canon)
+{
+    CXCursor decl = clang_getTypeDeclaration(canon);
+    CXType outer = unwrap(spelled);
+    char *tag;
+
+    vt->kind = VG_T_ENUM;
+    int_kind(clang_getCanonicalType(clang_getEnumDeclIntegerType(decl)).kind, &vt->is_signed);
+    if (outer.kind == CXType_Typedef) {
+        vt->enum_name = take(clang_getTypedefName(outer));
+        return;
+    }
+    tag = take(clang_getCursorSpelling(decl));
+    if (is_identifier(tag) && !clang_Cursor_isAnonymous(decl)) {
+        vt->enum_name = xmalloc(strlen(tag) + 6);
+        sprintf(vt->enum_name, "enum %s", tag);
+    }
+    free(tag);
+}
+
+static void conv_record(struct walker *w, struct vg_type *vt, CXType spelled, CXType canon)
+{
+    CXCursor decl = clang_getTypeDeclaration(canon);
+
+    vt->kind = decl.kind == CXCursor_UnionDecl ? VG_T_UNION : VG_T_RECORD;
+    vt->record = record_of_type(w, canon);
+    /* an untagged, untypedef'd record: clang's spelling carries a path and differs by version */
+    if (unwrap(spelled).kind != CXType_Typedef && vt->record && !vt->record->tag &&
+        !vt->record->typedef_name) {
+        free(vt->spelling);
+        vt->spelling = xstrdup(vt->kind == VG_T_UNION ? "union (unnamed)" : "struct (unnamed)");
+    }
+}
+
+/* Converts a type as written at a use site (member, array element, pointee). */
+static struct vg_type *conv_type(struct walker *w, CXType t)
+{
+    struct vg_type *vt = xcalloc(1, sizeof(*vt));
+    CXType canon = clang_getCanonicalType(t), d;
+    long long size = clang_Type_getSizeOf(t);
+
+    vt->spelling = take(clang_getTypeSpelling(t));
+    vt->size = size > 0 ? (uint64_t)size : 0;
+    vt->host_sized = host_sized(t);
+    switch (canon.kind) {
+    case CXType_Bool: vt->kind = VG_T_BOOL; break;
+    case CXType_Float: vt->kind = VG_T_FLOAT; break;
+    case CXType_Double: vt->kind = VG_T_DOUBLE; break;
+    case CXType_LongDouble: vt->kind = VG_T_LONG_DOUBLE; break;
+    case CXType_Enum: conv_enum(vt, t, canon); break;
+    case CXType_Record: conv_record(w, vt, t, canon); break;
+    case CXType_Pointer:
+        d = clang_getPointeeType(desugar(t));
+        if (clang_getCanonicalType(d).kind == CXType_FunctionProto ||
+            clang_getCanonicalType(d).kind == CXType_FunctionNoProto) {
+            vt->kind = VG_T_FUNCTION_POINTER;
+        } else {
+            vt->kind = VG_T_POINTER;
+            vt->elem = conv_type(w, d);
+        }
+        vt->host_sized = false; /* never migrated by value; the model asks for COUNT/DEREF/SKIP */
+        break;
+    case CXType_ConstantArray:
+    case CXType_IncompleteArray:
+        d = desugar(t);
+        vt->kind = canon.kind == CXType_ConstantArray ? VG_T_ARRAY : VG_T_INCOMPLETE_ARRAY;
+        vt->count = canon.kind == CXType_ConstantArray ? (uint64_t)clang_getArraySize(canon) : 0;
+        vt->elem = conv_type(w, clang_getArrayElementType(d));
+        vt->host_sized = vt->elem->host_sized;
+        break;
+    default:
+        vt->kind = int_kind(canon.kind, &vt->is_signed) ? VG_T_INT : VG_T_OTHER;
+        break;
+    }
+    return vt;
+}
+
+static void type_free(struct vg_type *t)
+{
+    if (!t)
+        return;
+    type_free(t->elem);
+    free(t->spelling);
+    free(t->enum_name);
+    free(t);
+}
+
+/* ---- members and layout ---- */
+
+struct field_ctx {
+    struct walker *w;
+    struct vg_record *rec;
+    CXCursor *cursors;       /* the FieldDecl of each member, for exact offsets */
+    size_t cap_members, cap_cursors;
+    bool exact;              /* natural layout cannot be trusted for this record */
+};
+
+static bool unnamed(CXCursor c)
+{
+    CXString s = clang_getCursorSpelling(c);
+    bool empty = !clang_getCString(s) || !*clang_getCString(s);
+
+    clang_disposeString(s);
+    return empty;
+}
+
+static enum CXVisitorResult field_visit(CXCursor c, CXClientData data)
+{
+    struct field_ctx *fc = data;
+    struct vg_record *rec = fc->rec;
+    struct vg_member *m;
+    CXType ft = clang_getCursorType(c);
+    CXCursor type_decl = clang_getTypeDeclaration(clang_getCanonicalType(ft));
+    struct attr_ctx a = {.w = fc->w};
+
+    if (clang_Cursor_isBitField(c) && unnamed(c)) {
+        fc->exact = true; /* padding (`int : 0;`): no state, but it moves what follows */
+        return CXVisit_Continue;
+    }
+    grow(&rec->members, &fc->cap_members, rec->n_members + 1, sizeof(*rec->members));
+    grow(&fc->cursors, &fc->cap_cursors, rec->n_members + 1, sizeof(*fc->cursors));
+    fc->cursors[rec->n_members] = c;
+    m = &rec->members[rec->n_members++];
+    memset(m, 0, sizeof(*m));
+    m->type = conv_type(fc->w, ft);
+    m->is_bitfield = clang_Cursor_isBitField(c) != 0;
+    m->bit_width = m->is_bitfield ? (unsigned)clang_getFieldDeclBitWidth(c) : 0;
+    if (!clang_Cursor_isNull(type_decl) && clang_Cursor_isAnonymousRecordDecl(type_decl)) {
+        /*
+         * A C11 anonymous struct/union member: an implicit field with no
+         * name. What was written after it (`union { ... } VMS_SKIP;`)
+         * lands on the record; the member carries it too.
+         */
+        const struct vg_record *anon = m->type->record;
+
+        m->name = xstrdup("");
+        m->loc = cursor_loc(fc->w, type_decl);
+        for (size_t i = 0; anon && i < anon->n_annots; i++) {
+            struct vg_annot copy = {xstrdup(anon->annots[i].text), anon->annots[i].loc};
+
+            merge_annots(&m->annots, &m->n_annots, &copy, 1);
+        }
+    } else {
+        m->name = take(clang_getCursorSpelling(c));
+        m->loc = cursor_loc(fc->w, c);
+        a.annots = &m->annots;
+        a.n = &m->n_annots;
+        clang_visitChildren(c, attr_visit, &a);
+    }
+    if (a.layout_attr || m->is_bitfield)
+        fc->exact = true;
+    return CXVisit_Continue;
+}
+
+static uint64_t align_up(uint64_t v, uint64_t a)
+{
+    return a ? (v + a - 1) / a * a : v;
+}
+
+/*
+ * Natural layout (see the comment at the top). Returns false when it cannot
+ * be trusted for @rec, which then asks libclang member by member.
+ */
+static bool natural_offsets(struct vg_record *rec, const CXCursor *cursors, CXType rt)
+{
+    long long rec_align = clang_Type_getAlignOf(rt), rec_size = clang_Type_getSizeOf(rt);
+    uint64_t end = 0, max_align = 1;
+
+    if (rec_align <= 0 || rec_size < 0)
+        return false;
+    for (size_t i = 0; i < rec->n_members; i++) {
+        struct vg_member *m = &rec->members[i];
+        CXType ft = clang_getCursorType(cursors[i]);
+        bool flexible = m->type->kind == VG_T_INCOMPLETE_ARRAY;
+        /* alignment of the type as declared: attributes on its typedefs are included */
+        long long align = clang_Type_getAlignOf(ft), size = flexible ? 0 : clang_Type_getSizeOf(ft);
+        uint64_t off;
+
+        if (align <= 0 || size < 0 || (flexible && i + 1 != rec->n_members))
+            return false;
+        off = rec->is_union ? 0 : align_up(end, (uint64_t)align);
+        m->offset_bits = off * 8;
+        if (rec->is_union)
+            end = end > (uint64_t)size ? end : (uint64_t)size;
+        else
+            end = off + (uint64_t)size;
+        if ((uint64_t)align > max_align)
+            max_align = (uint64_t)align;
+    }
+    return max_align == (uint64_t)rec_align && align_up(end, max_align) == (uint64_t)rec_size;
+}
+
+static void fill_record(struct walker *w, size_t index)
+{
+    struct vg_record *rec = w->tu->records[index];
+    CXCursor c = w->recs[index].cursor;
+    CXType rt = clang_getCursorType(c);
+    struct field_ctx fc = {.w = w, .rec = rec, .exact = w->exact_offsets || w->recs[index].layout_attr};
+    long long size = clang_Type_getSizeOf(rt);
+
+    rec->size = size > 0 ? (uint64_t)size : 0;
+    if (rec->tag) {
+        rec->c_name = xmalloc(strlen(rec->tag) + 8);
+        sprintf(rec->c_name, "%s %s", rec->is_union ? "union" : "struct", rec->tag);
+    } else if (rec->typedef_name) {
+        rec->c_name = xstrdup(rec->typedef_name);
+    }
+    rec->is_anonymous = !rec->tag && !rec->typedef_name;
+    clang_Type_visitFields(rt, field_visit, &fc);
+    if (fc.exact || !natural_offsets(rec, fc.cursors, rt)) {
+        for (size_t i = 0; i < rec->n_members; i++) {
+            long long off = clang_Cursor_getOffsetOfField(fc.cursors[i]);
+
+            rec->members[i].offset_bits = off > 0 ? (uint64_t)off : 0;
+        }
+    }
+    free(fc.cursors);
+}
+
+/* ---- parse ---- */
+
+static void push_arg(const char ***args, size_t *n, size_t *cap, const char *arg)
+{
+    grow(args, cap, *n + 1, sizeof(**args));
+    (*args)[(*n)++] = arg;
+}
+
+static char *concat(const char *a, const char *b)
+{
+    char *s = xmalloc(strlen(a) + strlen(b) + 1);
+
+    strcpy(s, a);
+    strcat(s, b);
+    return s;
+}
+
+/* The builtin headers' directory to pass as -resource-dir, or NULL for libclang's default. */
+static const char *resource_dir(const struct vg_front_opts *opts)
+{
+#ifdef VG_RESOURCE_DIR
+    static const char baked[] = VG_RESOURCE_DIR;
+    char probe[sizeof(baked) + 32];
+    FILE *f;
+#endif
+
+    if (opts && opts->resource_dir)
+        return opts->resource_dir;
+#ifdef VG_RESOURCE_DIR
+    /* baked in at build time; a relocated or upgraded libclang may not have it any more */
+    if (!baked[0])
+        return NULL;
+    snprintf(probe, sizeof(probe), "%s/include/stddef.h", baked);
+    f = fopen(probe, "r");
+    if (!f)
+        return NULL;
+    fclose(f);
+    return baked;
+#else
+    return NULL;
+#endif
+}
+
+/* Builds libclang's command line; strings it allocates are appended to @owned. */
+static size_t build_args(const struct vg_front_opts *opts, const char ***args, char ***owned,
+                         size_t *n_owned)
+{
+    size_t n = 0, cap = 0, cap_owned = 0;
+    const char *rd = resource_dir(opts);
+    char *s;
+
+#define OWN(str) (s = (str), grow(owned, &cap_owned, *n_owned + 1, sizeof(**owned)), \
+                  (*owned)[(*n_owned)++] = s, push_arg(args, &n, &cap, s))
+    push_arg(args, &n, &cap, "-x");
+    push_arg(args, &n, &cap, "c");
+    push_arg(args, &n, &cap, "-std=c11");
+    push_arg(args, &n, &cap, "-D__VMSGEN__");
+    /* a header parsed on its own is the main file: its #pragma once is not a mistake */
+    push_arg(args, &n, &cap, "-Wno-pragma-once-outside-header");
+    for (size_t i = 0; opts && i < opts->n_include_dirs; i++)
+        OWN(concat("-I", opts->include_dirs[i]));
+    for (size_t i = 0; opts && i < opts->n_defines; i++)
+        OWN(concat("-D", opts->defines[i]));
+#ifdef VG_ANNOTATIONS_DIR
+    push_arg(args, &n, &cap, "-I" VG_ANNOTATIONS_DIR); /* <vms/annotate.h>, after the user's dirs */
+#endif
+#ifdef VG_RUNTIME_INCLUDE_DIR
+    push_arg(args, &n, &cap, "-I" VG_RUNTIME_INCLUDE_DIR); /* <vms/stream.h> for hook prototypes */
+#endif
+    if (opts && opts->target)
+        OWN(concat("--target=", opts->target));
+    if (opts && opts->sysroot)
+        OWN(concat("--sysroot=", opts->sysroot));
+    if (rd) {
+        push_arg(args, &n, &cap, "-resource-dir");
+        push_arg(args, &n, &cap, rd);
+    }
+#undef OWN
+    return n;
+}
+
+static bool env_flag(const char *name)
+{
+    const char *v = getenv(name);
+
+    return v && *v && strcmp(v, "0") != 0;
+}
+
+static void walk(struct walker *w)
+{
+    collect_includes(w);
+    clang_visitChildren(clang_getTranslationUnitCursor(w->ctu), top_visit, w);
+    for (size_t i = 0; i < w->n_typedefs; i++)
+        apply_typedef(w, w->typedefs[i]);
+    /* n_records may grow: a record reachable only through a type is added on the way */
+    for (size_t i = 0; i < w->tu->n_records; i++)
+        fill_record(w, i);
+}
+
+int vg_front_parse(const char *header, const struct vg_front_opts *opts, struct vg_tu *tu,
+                   struct vg_diags *d)
+{
+    struct walker w = {.tu = tu, .opts = opts, .exact_offsets = env_flag("VMSGEN_EXACT_OFFSETS")};
+    const char **args = NULL;
+    char **owned = NULL;
+    size_t n_owned = 0, n_args;
+    enum CXErrorCode rc;
+    CXIndex index;
+    FILE *f;
+    int ret = -1;
+
+    memset(tu, 0, sizeof(*tu));
+    f = fopen(header, "r");
+    if (!f) {
+        vg_error(d, (struct vg_loc){0}, "cannot open '%s': %s", header, strerror(errno));
+        return -1;
+    }
+    fclose(f);
+    tu->main_file = xstrdup(header);
+    n_args = build_args(opts, &args, &owned, &n_owned);
+    index = clang_createIndex(0, 0);
+    rc = clang_parseTranslationUnit2(index, header, args, (int)n_args, NULL, 0,
+                                     CXTranslationUnit_DetailedPreprocessingRecord |
+                                         CXTranslationUnit_SkipFunctionBodies,
+                                     &w.ctu);
+    if (rc != CXError_Success || !w.ctu)
+        vg_error(d, (struct vg_loc){0}, "libclang could not parse '%s' (error %d)", header, (int)rc);
+    else if (report_diags(w.ctu, d) == 0) {
+        walk(&w);
+        ret = 0;
+    }
+    if (w.ctu)
+        clang_disposeTranslationUnit(w.ctu);
+    clang_disposeIndex(index);
+    for (size_t i = 0; i < n_owned; i++)
+        free(owned[i]);
+    free(owned);
+    free((void *)args);
+    free(w.files);
+    free(w.recs);
+    free(w.hash);
+    free(w.typedefs);
+    if (ret)
+        vg_tu_free(tu);
+    return ret;
+}
+
+static void annots_free(struct vg_annot *a, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(a[i].text);
+    free(a);
+}
+
+void vg_tu_free(struct vg_tu *tu)
+{
+    if (!tu)
+        return;
+    for (size_t i = 0; i < tu->n_records; i++) {
+        struct vg_record *r = tu->records[i];
+
+        for (size_t j = 0; j < r->n_members; j++) {
+            free(r->members[j].name);
+            type_free(r->members[j].type);
+            annots_free(r->members[j].annots, r->members[j].n_annots);
+        }
+        free(r->members);
+        annots_free(r->annots, r->n_annots);
+        free(r->tag);
+        free(r->typedef_name);
+        free(r->c_name);
+        free(r);
+    }
+    free(tu->records);
+    for (size_t i = 0; i < tu->n_consts; i++)
+        free(tu->consts[i].name);
+    free(tu->consts);
+    for (size_t i = 0; i < tu->n_macros; i++) {
+        free(tu->macros[i].name);
+        free(tu->macros[i].body);
+    }
+    free(tu->macros);
+    for (size_t i = 0; i < tu->n_includes; i++)
+        free(tu->includes[i]);
+    free(tu->includes);
+    free(tu->main_file);
+    memset(tu, 0, sizeof(*tu));
+}

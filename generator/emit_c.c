@@ -1,0 +1,686 @@
+/* emit_c.c: writes <base>.vms.h and <base>.vms.c, the descriptor tables and their shim functions. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+
+/* The descriptor layout the emitted tables use; must match the runtime's VMS_DESC_ABI. */
+#define EMIT_DESC_ABI 1
+
+struct emitter {
+    const struct vg_model *m;
+    FILE *out;
+    const struct vg_desc *desc;  /* description being emitted */
+};
+
+/* "dev" for "path/to/dev.h". */
+static char *base_name(const char *header)
+{
+    const char *slash = strrchr(header, '/');
+    const char *start = slash ? slash + 1 : header;
+    const char *dot = strrchr(start, '.');
+    size_t len = dot && dot != start ? (size_t)(dot - start) : strlen(start);
+    char *b = malloc(len + 1);
+
+    if (!b)
+        abort();
+    memcpy(b, start, len);
+    b[len] = '\0';
+    return b;
+}
+
+static const char *file_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+
+    return slash ? slash + 1 : path;
+}
+
+/* A C identifier fragment from arbitrary text ("fifo-timeout" -> "fifo_timeout"). */
+static void ident_part(struct vg_buf *b, const char *text)
+{
+    for (const char *p = text; *p; p++) {
+        char c = *p;
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        vg_buf_printf(b, "%c", ok ? c : '_');
+    }
+}
+
+/* A C string literal for @text. */
+static void c_string(FILE *out, const char *text)
+{
+    fputc('"', out);
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(out, "\\%c", *p);
+        else if (*p < 0x20 || *p >= 0x7f)
+            fprintf(out, "\\%03o", *p);
+        else
+            fputc(*p, out);
+    }
+    fputc('"', out);
+}
+
+/* ---- expressions ---- */
+
+struct name_ctx {
+    const struct vg_desc *desc;
+};
+
+/* Members read as int64_t through vmsgen_int(): the expression language is evaluated in int64_t. */
+static bool name_to_c(void *ctx, const struct vg_expr *node, struct vg_buf *out)
+{
+    const struct name_ctx *nc = ctx;
+    const struct vg_member *mem;
+    struct vg_buf path = {0};
+    bool ok = true;
+
+    switch (node->kind) {
+    case VG_E_VERSION:
+        vg_buf_printf(out, "(int64_t)version");
+        return true;
+    case VG_E_NAME:
+    case VG_E_MEMBER:
+    case VG_E_INDEX:
+        if (vg_resolve_member(nc->desc->rec, node, &mem, &path))
+            vg_buf_printf(out, "vmsgen_int((int64_t)s->%s)", path.s);
+        else if (node->kind == VG_E_NAME)
+            vg_buf_printf(out, "(int64_t)(%s)", node->name); /* enum constant or macro */
+        else
+            ok = false;
+        break;
+    case VG_E_SIZEOF:
+        ok = vg_resolve_member(nc->desc->rec, node->a, &mem, &path);
+        if (ok)
+            vg_buf_printf(out, "(int64_t)sizeof(s->%s)", path.s);
+        break;
+    case VG_E_COUNTOF:
+        ok = vg_resolve_member(nc->desc->rec, node->a, &mem, &path);
+        if (ok)
+            vg_buf_printf(out, "(int64_t)(sizeof(s->%s) / sizeof(s->%s[0]))", path.s, path.s);
+        break;
+    default:
+        ok = false;
+    }
+    vg_buf_free(&path);
+    return ok;
+}
+
+static char *expr_c(const struct vg_desc *desc, const struct vg_expr *e)
+{
+    struct name_ctx nc = {.desc = desc};
+    struct vg_buf b = {0};
+
+    if (!vg_expr_to_c(e, name_to_c, &nc, &b)) {
+        vg_buf_free(&b);
+        return NULL;
+    }
+    return b.s;
+}
+
+/* Which generated function a field or subsection needs. */
+static void fn_name(struct vg_buf *b, const struct vg_desc *desc, const char *part, const char *what)
+{
+    vg_buf_printf(b, "vmsgen_%s_", desc->ident);
+    if (part[0]) {
+        ident_part(b, part);
+        vg_buf_printf(b, "_");
+    }
+    vg_buf_printf(b, "%s", what);
+}
+
+/* Opens a shim function over `const T *s`; returns false if the expression cannot be written. */
+static void fn_open(struct emitter *em, const char *ret, const char *name, bool is_const,
+                    bool with_version)
+{
+    fprintf(em->out, "static %s %s(%svoid *opaque%s)\n{\n", ret, name, is_const ? "const " : "",
+            with_version ? ", int version" : "");
+    fprintf(em->out, "    %s%s *s = opaque;\n\n", is_const ? "const " : "", em->desc->rec->c_name);
+    fprintf(em->out, "    (void)s;\n");
+    if (with_version)
+        fprintf(em->out, "    (void)version;\n");
+}
+
+static void emit_pred(struct emitter *em, const char *name, const struct vg_expr *e)
+{
+    char *c = expr_c(em->desc, e);
+
+    fn_open(em, "bool", name, true, true);
+    fprintf(em->out, "    return %s != 0;\n}\n\n", c ? c : "0");
+    free(c);
+}
+
+/* VMS_CHECK and VMS_RANGE of one field, as one validation function. */
+static void emit_check(struct emitter *em, const char *name, const struct vg_field *f)
+{
+    char *c = f->check ? expr_c(em->desc, f->check) : NULL;
+
+    fn_open(em, "bool", name, true, true);
+    fprintf(em->out, "    return ");
+    if (f->has_range)
+        fprintf(em->out, "vmsgen_int((int64_t)s->%s) >= %lldLL && vmsgen_int((int64_t)s->%s) <= %lldLL",
+                f->c_path, (long long)f->lo, f->c_path, (long long)f->hi);
+    if (f->has_range && f->check)
+        fprintf(em->out, " &&\n           ");
+    if (f->check)
+        fprintf(em->out, "%s != 0", c ? c : "0");
+    fprintf(em->out, ";\n}\n\n");
+    free(c);
+}
+
+static void emit_default(struct emitter *em, const char *name, const struct vg_field *f)
+{
+    char *c = expr_c(em->desc, f->def);
+
+    fn_open(em, "void", name, false, true);
+    fprintf(em->out, "    s->%s = (%s)(%s);\n}\n\n", f->c_path,
+            f->member->type->spelling, c ? c : "0");
+    free(c);
+}
+
+static void emit_count(struct emitter *em, const char *name, const struct vg_field *f)
+{
+    char *c = expr_c(em->desc, f->count);
+
+    fn_open(em, "int64_t", name, true, false);
+    fprintf(em->out, "    return %s;\n}\n\n", c ? c : "0");
+    free(c);
+}
+
+/* The shim functions of one field: presence, validation, default, count. */
+static void emit_field_fns(struct emitter *em, const struct vg_field *f)
+{
+    struct vg_buf n = {0};
+
+    if (f->if_expr) {
+        fn_name(&n, em->desc, f->c_path, "exists");
+        emit_pred(em, n.s, f->if_expr);
+        n.len = 0;
+    }
+    if (f->check || f->has_range) {
+        fn_name(&n, em->desc, f->c_path, "check");
+        emit_check(em, n.s, f);
+        n.len = 0;
+    }
+    if (f->def) {
+        fn_name(&n, em->desc, f->c_path, "default");
+        emit_default(em, n.s, f);
+        n.len = 0;
+    }
+    if (f->count && !f->count_path) {
+        fn_name(&n, em->desc, f->c_path, "count");
+        emit_count(em, n.s, f);
+    }
+    vg_buf_free(&n);
+}
+
+/* ---- tables ---- */
+
+static void emit_flags(FILE *out, uint32_t flags)
+{
+    static const struct {
+        uint32_t bit;
+        const char *name;
+    } names[] = {
+        {VG_F_VARRAY, "VMS_F_VARRAY"}, {VG_F_POINTER, "VMS_F_POINTER"}, {VG_F_ALLOC, "VMS_F_ALLOC"},
+        {VG_F_ARRAY_OF_POINTER, "VMS_F_ARRAY_OF_POINTER"}, {VG_F_EQUAL, "VMS_F_EQUAL"},
+    };
+    const char *sep = "";
+
+    fprintf(out, "        .flags = ");
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (flags & names[i].bit) {
+            fprintf(out, "%s%s", sep, names[i].name);
+            sep = " | ";
+        }
+    }
+    fprintf(out, ",\n");
+}
+
+static void emit_count_members(struct emitter *em, const struct vg_field *f)
+{
+    const char *t = em->desc->rec->c_name;
+    struct vg_buf n = {0};
+
+    if (f->count_path) {
+        const struct vg_member *mem;
+        struct vg_buf path = {0};
+        bool is_signed = vg_resolve_member(em->desc->rec, f->count, &mem, &path) &&
+                         mem->type->is_signed;
+
+        fprintf(em->out, "        .count_offset = offsetof(%s, %s),\n", t, f->count_path);
+        fprintf(em->out, "        .count_size = sizeof(((%s *)0)->%s),\n", t, f->count_path);
+        fprintf(em->out, "        .count_signed = %s,\n", is_signed ? "true" : "false");
+        vg_buf_free(&path);
+    } else {
+        fn_name(&n, em->desc, f->c_path, "count");
+        fprintf(em->out, "        .count_fn = %s,\n", n.s);
+    }
+    if (f->max)
+        fprintf(em->out, "        .max = %llu,\n", (unsigned long long)f->max);
+    vg_buf_free(&n);
+}
+
+static void emit_field(struct emitter *em, const struct vg_field *f)
+{
+    FILE *out = em->out;
+    struct vg_buf n = {0};
+
+    fprintf(out, "    {\n        .name = ");
+    c_string(out, f->wire_name);
+    fprintf(out, ",\n        .type = %s,\n", vg_wire_c_name(f->wire));
+    if (f->flags)
+        emit_flags(out, f->flags);
+    if (f->wire != VG_W_UNUSED)
+        fprintf(out, "        .offset = offsetof(%s, %s),\n", em->desc->rec->c_name, f->c_path);
+    fprintf(out, "        .size = %s,\n", f->elem_size_c);
+    if (f->num > 1)
+        fprintf(out, "        .num = %llu,\n", (unsigned long long)f->num);
+    if (f->flags & VG_F_VARRAY)
+        emit_count_members(em, f);
+    if (f->since)
+        fprintf(out, "        .since = %d,\n", f->since);
+    if (f->until)
+        fprintf(out, "        .until = %d,\n", f->until);
+    if (f->if_expr) {
+        fn_name(&n, em->desc, f->c_path, "exists");
+        fprintf(out, "        .exists = %s,\n", n.s);
+        n.len = 0;
+    }
+    if (f->nested)
+        fprintf(out, "        .desc = &vms_desc_%s,\n", f->nested->ident);
+    if (f->wire == VG_W_CODEC) {
+        fn_name(&n, em->desc, f->c_path, "codec");
+        fprintf(out, "        .codec = &%s,\n", n.s);
+        n.len = 0;
+    }
+    if (f->check || f->has_range) {
+        fn_name(&n, em->desc, f->c_path, "check");
+        fprintf(out, "        .check = %s,\n        .check_text = ", n.s);
+        if (f->check_text && f->has_range)
+            fprintf(out, "\"VMS_RANGE(%lld, %lld) && \" ", (long long)f->lo, (long long)f->hi);
+        if (f->check_text) {
+            c_string(out, f->check_text);
+        } else {
+            char text[96];
+            snprintf(text, sizeof(text), "VMS_RANGE(%lld, %lld)", (long long)f->lo, (long long)f->hi);
+            c_string(out, text);
+        }
+        fprintf(out, ",\n");
+        n.len = 0;
+    }
+    if (f->def) {
+        fn_name(&n, em->desc, f->c_path, "default");
+        fprintf(out, "        .set_default = %s,\n", n.s);
+    }
+    if (f->was_until)
+        fprintf(out, "        .was_type = %s,\n        .was_until = %d,\n", vg_wire_c_name(f->was_wire),
+                f->was_until);
+    fprintf(out, "    },\n");
+    vg_buf_free(&n);
+}
+
+/* Emits the field table of the main payload (sub = -1) or of a declared subsection. */
+static bool emit_field_table(struct emitter *em, int sub, const char *symbol, bool is_static)
+{
+    size_t count = 0;
+
+    for (size_t i = 0; i < em->desc->n_fields; i++)
+        count += em->desc->fields[i].sub == sub;
+    if (count == 0)
+        return false;
+    fprintf(em->out, "%sconst struct vms_field %s[%zu] = {\n", is_static ? "static " : "", symbol,
+            count);
+    for (size_t i = 0; i < em->desc->n_fields; i++)
+        if (em->desc->fields[i].sub == sub)
+            emit_field(em, &em->desc->fields[i]);
+    fprintf(em->out, "};\n\n");
+    return true;
+}
+
+static void emit_hooks(FILE *out, char *const hooks[VG_HOOK_COUNT])
+{
+    static const char *const members[VG_HOOK_COUNT] = {"pre_save", "post_save", "pre_load", "post_load"};
+
+    for (int i = 0; i < VG_HOOK_COUNT; i++)
+        if (hooks[i])
+            fprintf(out, "    .%s = %s,\n", members[i], hooks[i]);
+}
+
+/* A declared subsection's own description (fields of the parent, opaque = the parent). */
+static void emit_def_sub(struct emitter *em, size_t i)
+{
+    const struct vg_sub *s = &em->desc->subs[i];
+    struct vg_buf sym = {0};
+    bool has_fields;
+
+    vg_buf_printf(&sym, "vms_fields_%s_", em->desc->ident);
+    ident_part(&sym, s->short_name);
+    has_fields = emit_field_table(em, (int)i, sym.s, true);
+    fprintf(em->out, "static const struct vms_desc vms_sub_%s_", em->desc->ident);
+    {
+        struct vg_buf id = {0};
+        ident_part(&id, s->short_name);
+        fprintf(em->out, "%s = {\n    .name = ", id.s);
+        vg_buf_free(&id);
+    }
+    c_string(em->out, s->name);
+    fprintf(em->out, ",\n    .version = %d,\n    .min_version = %d,\n", s->version, s->version);
+    if (has_fields)
+        fprintf(em->out, "    .fields = %s,\n    .n_fields = VMS_COUNTOF(%s),\n", sym.s, sym.s);
+    fprintf(em->out, "};\n\n");
+    vg_buf_free(&sym);
+}
+
+static size_t main_field_count(const struct vg_desc *desc)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < desc->n_fields; i++)
+        n += desc->fields[i].sub < 0;
+    return n;
+}
+
+/* A member subsection: the member type's description under the name "parent/sub". */
+static void emit_member_sub(struct emitter *em, size_t i)
+{
+    const struct vg_sub *s = &em->desc->subs[i];
+    const struct vg_desc *md = s->member_desc;
+    struct vg_buf id = {0};
+
+    ident_part(&id, s->short_name);
+    fprintf(em->out, "static const struct vms_desc vms_sub_%s_%s = {\n    .name = ", em->desc->ident,
+            id.s);
+    c_string(em->out, s->name);
+    fprintf(em->out, ",\n    .version = %d,\n    .min_version = %d,\n", md->version, md->min_version);
+    if (main_field_count(md))
+        fprintf(em->out, "    .fields = vms_fields_%s,\n    .n_fields = VMS_COUNTOF(vms_fields_%s),\n",
+                md->ident, md->ident);
+    if (md->n_subs)
+        fprintf(em->out, "    .subsections = vms_subs_%s,\n"
+                "    .n_subsections = VMS_COUNTOF(vms_subs_%s),\n", md->ident, md->ident);
+    emit_hooks(em->out, md->hooks);
+    fprintf(em->out, "};\n\n");
+    vg_buf_free(&id);
+}
+
+static void emit_sub_table(struct emitter *em)
+{
+    const struct vg_desc *desc = em->desc;
+    struct vg_buf n = {0};
+
+    if (desc->n_subs == 0)
+        return;
+    fprintf(em->out, "const struct vms_subsection vms_subs_%s[%zu] = {\n", desc->ident,
+            desc->n_subs);
+    for (size_t i = 0; i < desc->n_subs; i++) {
+        const struct vg_sub *s = &desc->subs[i];
+
+        fprintf(em->out, "    {\n        .desc = &vms_sub_%s_", desc->ident);
+        n.len = 0;
+        ident_part(&n, s->short_name);
+        fprintf(em->out, "%s,\n", n.s);
+        if (s->member_path)
+            fprintf(em->out, "        .offset = offsetof(%s, %s),\n", desc->rec->c_name,
+                    s->member_path);
+        n.len = 0;
+        fn_name(&n, desc, s->short_name, "needed");
+        fprintf(em->out, "        .needed = %s,\n", n.s);
+        if (s->present_path)
+            fprintf(em->out, "        .flags = VMS_SUB_PRESENT_FLAG,\n"
+                    "        .present_offset = offsetof(%s, %s),\n", desc->rec->c_name,
+                    s->present_path);
+        fprintf(em->out, "    },\n");
+    }
+    fprintf(em->out, "};\n\n");
+    vg_buf_free(&n);
+}
+
+/* ---- one description ---- */
+
+static void emit_layout_asserts(struct emitter *em)
+{
+    const struct vg_desc *desc = em->desc;
+    const char *t = desc->rec->c_name;
+
+    fprintf(em->out, "/* The layout this table was generated for (vmsgen's view through libclang). */\n");
+    fprintf(em->out, "_Static_assert(sizeof(%s) == %llu, \"%s changed size: run vmsgen again\");\n", t,
+            (unsigned long long)desc->rec->size, t);
+    for (size_t i = 0; i < desc->n_fields; i++) {
+        const struct vg_field *f = &desc->fields[i];
+
+        if (f->wire == VG_W_UNUSED)
+            continue;
+        fprintf(em->out, "_Static_assert(offsetof(%s, %s) == %llu && sizeof(((%s *)0)->%s) == %llu,\n"
+                "               \"%s.%s moved or changed size: run vmsgen again\");\n",
+                t, f->c_path, (unsigned long long)f->offset, t, f->c_path,
+                (unsigned long long)f->member->type->size, t, f->c_path);
+    }
+    fprintf(em->out, "\n");
+}
+
+/* Prototypes of the user's hooks and codecs, so a mismatched signature fails to compile. */
+static void emit_prototypes(struct emitter *em)
+{
+    static const char *const params[VG_HOOK_COUNT] = {
+        "void *opaque, vms_error_t *err", "void *opaque", "void *opaque, vms_error_t *err",
+        "void *opaque, int version, vms_error_t *err",
+    };
+    const struct vg_desc *desc = em->desc;
+    bool any = false;
+
+    for (int i = 0; i < VG_HOOK_COUNT; i++) {
+        if (desc->hooks[i]) {
+            fprintf(em->out, "int %s(%s);\n", desc->hooks[i], params[i]);
+            any = true;
+        }
+    }
+    for (size_t i = 0; i < desc->n_fields; i++) {
+        const struct vg_field *f = &desc->fields[i];
+        if (f->wire != VG_W_CODEC)
+            continue;
+        fprintf(em->out, "int %s(vms_stream_t *s, void *field, size_t size, vms_error_t *err);\n",
+                f->codec_get);
+        fprintf(em->out, "int %s(vms_stream_t *s, const void *field, size_t size, vms_error_t *err);\n",
+                f->codec_put);
+        any = true;
+    }
+    if (any)
+        fprintf(em->out, "\n");
+}
+
+static void emit_codecs(struct emitter *em)
+{
+    struct vg_buf n = {0};
+
+    for (size_t i = 0; i < em->desc->n_fields; i++) {
+        const struct vg_field *f = &em->desc->fields[i];
+
+        if (f->wire != VG_W_CODEC)
+            continue;
+        n.len = 0;
+        fn_name(&n, em->desc, f->c_path, "codec");
+        fprintf(em->out, "static const struct vms_codec %s = {\n    .type_name = ", n.s);
+        c_string(em->out, f->codec_type);
+        fprintf(em->out, ",\n    .get = %s,\n    .put = %s,\n};\n\n", f->codec_get, f->codec_put);
+    }
+    vg_buf_free(&n);
+}
+
+static void emit_desc(struct emitter *em, const struct vg_desc *desc)
+{
+    struct vg_buf n = {0}, sym = {0};
+    bool has_fields;
+
+    em->desc = desc;
+    fprintf(em->out, "/* ---- %s: \"%s\", version %d (loads %d..%d) ---- */\n\n", desc->rec->c_name,
+            desc->name, desc->version, desc->min_version, desc->version);
+    emit_layout_asserts(em);
+    emit_prototypes(em);
+    emit_codecs(em);
+    for (size_t i = 0; i < desc->n_fields; i++)
+        emit_field_fns(em, &desc->fields[i]);
+    for (size_t i = 0; i < desc->n_subs; i++) {
+        n.len = 0;
+        fn_name(&n, desc, desc->subs[i].short_name, "needed");
+        emit_pred(em, n.s, desc->subs[i].needed);
+    }
+    if (desc->needed) {
+        n.len = 0;
+        fn_name(&n, desc, "", "needed");
+        emit_pred(em, n.s, desc->needed);
+    }
+    if (desc->check) {
+        n.len = 0;
+        fn_name(&n, desc, "", "check");
+        emit_pred(em, n.s, desc->check);
+    }
+    for (size_t i = 0; i < desc->n_subs; i++) {
+        if (desc->subs[i].member_desc)
+            emit_member_sub(em, i);
+        else
+            emit_def_sub(em, i);
+    }
+    emit_sub_table(em);
+    vg_buf_printf(&sym, "vms_fields_%s", desc->ident);
+    has_fields = emit_field_table(em, -1, sym.s, false);
+    fprintf(em->out, "const struct vms_desc vms_desc_%s = {\n    .name = ", desc->ident);
+    c_string(em->out, desc->name);
+    fprintf(em->out, ",\n    .version = %d,\n    .min_version = %d,\n", desc->version,
+            desc->min_version);
+    if (desc->priority)
+        fprintf(em->out, "    .priority = %d,\n", desc->priority);
+    if (desc->unmigratable)
+        fprintf(em->out, "    .unmigratable = true,\n");
+    if (has_fields)
+        fprintf(em->out, "    .fields = %s,\n    .n_fields = VMS_COUNTOF(%s),\n", sym.s, sym.s);
+    if (desc->n_subs)
+        fprintf(em->out, "    .subsections = vms_subs_%s,\n    .n_subsections = VMS_COUNTOF(vms_subs_%s),\n",
+                desc->ident, desc->ident);
+    if (desc->needed) {
+        n.len = 0;
+        fn_name(&n, desc, "", "needed");
+        fprintf(em->out, "    .needed = %s,\n", n.s);
+    }
+    emit_hooks(em->out, desc->hooks);
+    if (desc->check) {
+        n.len = 0;
+        fn_name(&n, desc, "", "check");
+        fprintf(em->out, "    .check = %s,\n    .check_text = ", n.s);
+        c_string(em->out, desc->check_text);
+        fprintf(em->out, ",\n");
+    }
+    fprintf(em->out, "};\n\n");
+    vg_buf_free(&n);
+    vg_buf_free(&sym);
+}
+
+/* ---- files ---- */
+
+static FILE *open_output(const char *outdir, const char *base, const char *ext, char **path,
+                         struct vg_diags *d)
+{
+    FILE *f;
+
+    *path = malloc(strlen(outdir) + strlen(base) + strlen(ext) + 3);
+    if (!*path)
+        abort();
+    sprintf(*path, "%s/%s%s", outdir, base, ext);
+    f = fopen(*path, "w");
+    if (!f)
+        vg_error(d, (struct vg_loc){0}, "cannot write '%s': %s", *path, strerror(errno));
+    return f;
+}
+
+static void emit_header(const struct vg_model *m, FILE *out, const char *header, const char *base)
+{
+    struct vg_buf guard = {0};
+
+    ident_part(&guard, base);
+    for (char *p = guard.s; *p; p++)
+        *p = (char)(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
+    fprintf(out, "/* Generated by vmsgen from \"%s\". DO NOT EDIT. */\n", file_name(header));
+    fprintf(out, "#ifndef VMSGEN_%s_VMS_H\n#define VMSGEN_%s_VMS_H\n\n", guard.s, guard.s);
+    fprintf(out, "#include <vms/vms.h>\n\n#include \"%s\"\n\n", file_name(header));
+    fprintf(out, "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");
+    for (size_t i = 0; i < m->n_descs; i++) {
+        const struct vg_desc *desc = m->descs[i];
+
+        if (!desc->local)
+            continue;
+        fprintf(out, "/* %s: \"%s\", version %d */\n", desc->rec->c_name, desc->name, desc->version);
+        fprintf(out, "extern const struct vms_desc vms_desc_%s;\n", desc->ident);
+        if (main_field_count(desc))
+            fprintf(out, "extern const struct vms_field vms_fields_%s[%zu];\n", desc->ident,
+                    main_field_count(desc));
+        if (desc->n_subs)
+            fprintf(out, "extern const struct vms_subsection vms_subs_%s[%zu];\n", desc->ident,
+                    desc->n_subs);
+        fprintf(out, "\n");
+    }
+    fprintf(out, "#ifdef __cplusplus\n}\n#endif\n\n#endif /* VMSGEN_%s_VMS_H */\n", guard.s);
+    vg_buf_free(&guard);
+}
+
+/* The .vms.h of every other header whose descriptions this one uses. */
+static void emit_includes(const struct vg_model *m, FILE *out, const char *base)
+{
+    const char *done[64];
+    size_t n_done = 0;
+
+    fprintf(out, "#include <stdbool.h>\n#include <stddef.h>\n#include <stdint.h>\n\n");
+    fprintf(out, "#include \"%s.vms.h\"\n", base);
+    for (size_t i = 0; i < m->n_descs; i++) {
+        const struct vg_desc *desc = m->descs[i];
+        bool seen = false;
+
+        if (desc->local || !(desc->used_nested || desc->n_subs))
+            continue;
+        for (size_t k = 0; k < n_done; k++)
+            seen = seen || strcmp(done[k], desc->rec->loc.file) == 0;
+        if (seen || n_done == 64)
+            continue;
+        done[n_done++] = desc->rec->loc.file;
+        {
+            char *other = base_name(desc->rec->loc.file);
+            fprintf(out, "#include \"%s.vms.h\"\n", other);
+            free(other);
+        }
+    }
+    fprintf(out, "\n#if VMS_DESC_ABI != %d\n#error \"%s.vms.c was generated for vmstate descriptor "
+            "ABI %d: regenerate it with the vmsgen of this vmstate\"\n#endif\n\n",
+            EMIT_DESC_ABI, base, EMIT_DESC_ABI);
+    fprintf(out, "/* Expressions are evaluated in int64_t; members are read through this. */\n"
+            "static inline int64_t vmsgen_int(int64_t v)\n{\n    return v;\n}\n\n");
+}
+
+int vg_emit_c(const struct vg_model *m, const char *header, const char *outdir, struct vg_diags *d)
+{
+    char *base = base_name(header), *hpath = NULL, *cpath = NULL;
+    FILE *h = open_output(outdir, base, ".vms.h", &hpath, d);
+    FILE *c = h ? open_output(outdir, base, ".vms.c", &cpath, d) : NULL;
+    struct emitter em = {.m = m, .out = c};
+    int ret = -1;
+
+    if (h && c) {
+        emit_header(m, h, header, base);
+        fprintf(c, "/* Generated by vmsgen from \"%s\". DO NOT EDIT. */\n", file_name(header));
+        emit_includes(m, c, base);
+        for (size_t i = 0; i < m->n_descs; i++)
+            if (m->descs[i]->local)
+                emit_desc(&em, m->descs[i]);
+        ret = 0;
+    }
+    if (h && fclose(h) != 0)
+        ret = -1;
+    if (c && fclose(c) != 0)
+        ret = -1;
+    if (ret && (h || c))
+        vg_error(d, (struct vg_loc){0}, "writing the generated files in '%s' failed", outdir);
+    free(base);
+    free(hpath);
+    free(cpath);
+    return ret;
+}

@@ -1,0 +1,156 @@
+/* model.h: vmsgen's one model of descriptions, fields and subsections (built from the front end). */
+#ifndef VG_MODEL_H
+#define VG_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "annot.h"
+#include "diag.h"
+#include "front.h"
+
+/* Wire types; the emitter prints them as the runtime's VMS_WT_* names. */
+enum vg_wire {
+    VG_W_BOOL, VG_W_INT8, VG_W_UINT8, VG_W_INT16, VG_W_UINT16, VG_W_INT32, VG_W_UINT32,
+    VG_W_INT64, VG_W_UINT64, VG_W_FLOAT32, VG_W_FLOAT64, VG_W_TIMER, VG_W_BUFFER, VG_W_UNUSED,
+    VG_W_STRUCT, VG_W_CODEC,
+};
+
+/* Field flags, mirroring the runtime's VMS_F_*. */
+#define VG_F_VARRAY 0x01u
+#define VG_F_POINTER 0x02u
+#define VG_F_ALLOC 0x04u
+#define VG_F_ARRAY_OF_POINTER 0x08u
+#define VG_F_EQUAL 0x10u
+
+struct vg_desc;
+
+/* One field on the wire, in wire order. */
+struct vg_field {
+    char *wire_name;          /* VMS_NAME, else the dotted C path ("queue.rptr") */
+    char *c_path;             /* member access from the struct: "queue.rptr", "regs" */
+    uint64_t offset;          /* byte offset in the struct, as libclang laid it out */
+    struct vg_loc loc;
+    const struct vg_member *member;
+    enum vg_wire wire;
+    uint32_t flags;
+    uint64_t num;             /* fixed element count (product of the dimensions), 1 for a single value */
+    char *elem_size_c;        /* C expression for one element's size: "sizeof(((struct W *)0)->x[0])" */
+
+    struct vg_expr *count;    /* VMS_COUNT */
+    char *count_path;         /* when count is a plain integer member: its C path */
+    uint64_t max;             /* VMS_MAX, 0 = none */
+
+    int since, until;         /* VMS_SINCE / VMS_UNTIL, 0 = none */
+    struct vg_expr *if_expr;  /* VMS_IF */
+    struct vg_expr *check;    /* VMS_CHECK */
+    char *check_text;         /* its text as the user wrote it */
+    bool has_range;           /* VMS_RANGE(lo, hi) */
+    int64_t lo, hi;
+    struct vg_expr *def;      /* VMS_DEFAULT */
+    enum vg_wire was_wire;    /* VMS_WAS */
+    int was_until;
+
+    struct vg_desc *nested;   /* VG_W_STRUCT */
+    char *codec_get, *codec_put, *codec_type; /* VMS_CODEC */
+    char *renamed_from;       /* VMS_RENAMED (schema only) */
+    int sub;                  /* index of the VMS_SUBSECTION_DEF it belongs to, -1 = main */
+};
+
+/* A subsection: either declared (VMS_SUBSECTION_DEF, fields of the parent) or a member (VMS_SUBSECTION). */
+struct vg_sub {
+    char *short_name;         /* "log" */
+    char *name;               /* "wdt/log" */
+    int version;              /* DEF form */
+    struct vg_expr *needed;
+    char *needed_text;
+    struct vg_loc loc;
+    struct vg_desc *member_desc; /* member form: the member type's description */
+    char *member_path;        /* member form: the member's C path */
+    char *present_path;       /* VMS_PRESENT bool member, or NULL */
+};
+
+enum { VG_HOOK_PRE_SAVE, VG_HOOK_POST_SAVE, VG_HOOK_PRE_LOAD, VG_HOOK_POST_LOAD, VG_HOOK_COUNT };
+
+/* One description: an annotated struct with VMS_STATE. */
+struct vg_desc {
+    struct vg_record *rec;
+    char *ident;              /* symbol suffix: struct tag or typedef name */
+    char *name;               /* VMS_STATE name */
+    int version, min_version;
+    char *type_name;          /* VMS_TYPE_NAME or NULL */
+    int priority;
+    struct vg_expr *needed;
+    char *needed_text;
+    bool unmigratable;
+    char *hooks[VG_HOOK_COUNT]; /* function names or NULL */
+    struct vg_expr *check;
+    char *check_text;
+    struct vg_loc loc;
+    bool local;               /* defined in the header being generated (emitted here) */
+    bool used_nested;         /* some field uses it as a nested description */
+    bool built;               /* fields resolved */
+    struct vg_field *fields;
+    size_t n_fields;
+    struct vg_sub *subs;
+    size_t n_subs;
+};
+
+struct vg_model {
+    struct vg_tu *tu;
+    struct vg_desc **descs;   /* every record with VMS_STATE in the TU, in source order */
+    size_t n_descs;
+};
+
+/*
+ * Builds the model from a parsed header: descriptions for every record with
+ * VMS_STATE, their fields in wire order (flattening plain sub-structs),
+ * subsections and hooks, reporting misuse through @d. Returns 0, or -1 when
+ * any error was reported.
+ */
+int vg_model_build(struct vg_tu *tu, struct vg_model *m, struct vg_diags *d);
+void vg_model_free(struct vg_model *m);
+void vg_field_clear(struct vg_field *f);
+
+/* The description of record @rec, or NULL if it has no VMS_STATE. */
+struct vg_desc *vg_model_find(const struct vg_model *m, const struct vg_record *rec);
+
+/*
+ * Semantic checks over the built model (expressions resolve to integer
+ * members, names unique, versions consistent, counts valid). Returns 0 or -1.
+ */
+int vg_check(struct vg_model *m, struct vg_diags *d);
+
+/*
+ * Resolves a name path (VG_E_NAME / VG_E_MEMBER / VG_E_INDEX chain) against
+ * the members of @rec: fills the member found and its C access path. Returns
+ * false when it does not name a member.
+ */
+bool vg_resolve_member(const struct vg_record *rec, const struct vg_expr *e,
+                       const struct vg_member **member, struct vg_buf *c_path);
+
+/* Looks up an enum constant or object-like integer macro of the TU. */
+bool vg_lookup_constant(void *tu, const char *name, int64_t *value);
+
+/* How users write an annotation kind: "VMS_RANGE" (static buffer). */
+const char *vg_annot_macro(enum vg_annot_kind k);
+
+/* The runtime's name of a wire type ("VMS_WT_UINT32") and QEMU's type word ("uint32"). */
+const char *vg_wire_c_name(enum vg_wire w);
+const char *vg_wire_word(enum vg_wire w);
+/* The wire type of a VMS_TYPE/VMS_WAS word, or -1. */
+int vg_wire_from_word(const char *word);
+
+/*
+ * Emits <outdir>/<base>.vms.h and <base>.vms.c for the descriptions local to
+ * the header. Returns 0 or -1 (I/O error reported through @d).
+ */
+int vg_emit_c(const struct vg_model *m, const char *header, const char *outdir,
+              struct vg_diags *d);
+
+/* Writes a make-style depfile naming @targets and every file the TU opened. */
+int vg_write_depfile(const char *path, const char *const *targets, size_t n_targets,
+                     const struct vg_tu *tu, struct vg_diags *d);
+
+#endif /* VG_MODEL_H */

@@ -1,0 +1,35 @@
+# run_diag.cmake: one diagnostics case, run by CTest as `cmake -P`.
+#   -DVMSGEN=<vmsgen> -DHEADER=<tests/diag/case.h>
+# `vmsgen check` must exit with the status in the header's first line
+# ("/* exit: N */") and print exactly the text of <case>.err (paths relative
+# to tests/diag). VMS_UPDATE_GOLDEN=1 rewrites <case>.err and fails.
+foreach(var VMSGEN HEADER)
+  if(NOT DEFINED ${var})
+    message(FATAL_ERROR "run_diag.cmake: ${var} is required")
+  endif()
+endforeach()
+get_filename_component(dir "${HEADER}" DIRECTORY)
+get_filename_component(name "${HEADER}" NAME_WE)
+get_filename_component(file "${HEADER}" NAME)
+file(STRINGS "${HEADER}" first LIMIT_COUNT 1)
+string(REGEX MATCH "exit: ([0-9]+)" _ "${first}")
+set(want_rc "${CMAKE_MATCH_1}")
+if(want_rc STREQUAL "")
+  message(FATAL_ERROR "${HEADER}: first line must say /* exit: N */")
+endif()
+execute_process(COMMAND "${VMSGEN}" check "${file}" WORKING_DIRECTORY "${dir}"
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(DEFINED ENV{VMS_UPDATE_GOLDEN} AND "$ENV{VMS_UPDATE_GOLDEN}" STREQUAL "1")
+  file(WRITE "${dir}/${name}.err" "${err}")
+  message(FATAL_ERROR "VMS_UPDATE_GOLDEN=1: rewrote ${dir}/${name}.err; review with git diff")
+endif()
+if(NOT rc EQUAL want_rc)
+  message(FATAL_ERROR "exit ${rc}, expected ${want_rc}; stderr:\n${err}")
+endif()
+if(NOT EXISTS "${dir}/${name}.err")
+  message(FATAL_ERROR "${dir}/${name}.err is missing (VMS_UPDATE_GOLDEN=1 writes it); stderr:\n${err}")
+endif()
+file(READ "${dir}/${name}.err" want)
+if(NOT err STREQUAL want)
+  message(FATAL_ERROR "diagnostics differ.\n--- expected\n${want}--- got\n${err}")
+endif()
