@@ -110,7 +110,7 @@ bool vgp_lex_number(struct vgp_ctx *c, const char *tok, size_t len, unsigned col
     for (; i < len; i++) {
         int dv = hex_value(tok[i]);
 
-        if (dv < 0 || (base == 10 && dv > 9) || (base == 8 && dv > 9))
+        if (dv < 0 || (base != 16 && dv > 9))
             break;
         if (base == 8 && dv > 7) {
             vgp_error(c, col, "invalid digit '%c' in octal literal '%.*s'", tok[i], (int)len, tok);

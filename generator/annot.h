@@ -39,8 +39,9 @@ struct vg_expr {
 
 /*
  * Parses @text as an expression. On a syntax error reports through @d at
- * @loc, naming the column inside the text ("in 'a < ' at column 5: ...")
- * and returns NULL. Free with vg_expr_free().
+ * @loc, naming the column inside the text ("dev.h:12:5: error: in
+ * expression 'a < ' at column 5: expected an expression") and returns NULL.
+ * Free with vg_expr_free().
  */
 struct vg_expr *vg_expr_parse(const char *text, struct vg_loc loc, struct vg_diags *d);
 void vg_expr_free(struct vg_expr *e);
@@ -153,9 +154,14 @@ struct vg_parsed_annot {
 
 /*
  * Parses one annotation text (what follows "vms:"), checks the kind word and
- * the number and kinds of its arguments, and evaluates integer arguments
- * (with @lookup for names, may be NULL). Errors go to @d at @loc with the
- * column inside the text. Returns 0 or -1. Free with vg_annot_clear().
+ * the number and kinds of its arguments, evaluates integer arguments (with
+ * @lookup for names, may be NULL) and checks the syntax of the expressions
+ * in string arguments (if, default, count, check, needed and the needed-expr
+ * of subsection and subsection_def). Errors go to @d at @loc with the column
+ * inside the text, through escapes and concatenated literals ("dev.h:12:5:
+ * error: in annotation 'if("fifo_len >")' at column 15: expected an
+ * expression"). Returns 0, or -1 with @out emptied. Free with
+ * vg_annot_clear() (harmless after a failure).
  */
 int vg_annot_parse(const char *text, struct vg_loc loc, vg_lookup_fn lookup, void *ctx,
                    struct vg_parsed_annot *out, struct vg_diags *d);

@@ -237,14 +237,14 @@ static bool is_operand_end(int t)
     return t == TK_INT || t == TK_IDENT || t == TK_VERSION || t == ')' || t == ']';
 }
 
-/* The lookahead as the user wrote it, quoted ("'foo'", "end of text"). */
+/* The lookahead as the user wrote it, quoted ("'foo'"), or what it is ("end of text"). */
 static void token_text(const struct vgp_ctx *ctx, int t, const VG_YYLTYPE *loc, struct vg_buf *out)
 {
-    size_t from = loc->first_column ? (size_t)loc->first_column - 1 : 0;
-    size_t to = (size_t)loc->last_column;
+    size_t from = loc->first_column ? loc->first_column - 1 : 0;
+    size_t to = loc->last_column;
 
     if (t == TK_END) {
-        vg_buf_printf(out, "the end of the text");
+        vg_buf_printf(out, "end of text");
     } else if (t == TK_STRING) {
         vg_buf_printf(out, "a string literal");
     } else if (t == TK_BADCHAR && (unsigned char)ctx->text[from] >= 0x80) {
@@ -313,8 +313,7 @@ static bool refused_token(const struct vgp_ctx *ctx, int t, const struct expecte
     else if (is_operand_start(t) && h[0] == '(' && h[1] == TK_IDENT && h[2] == ')') {
         vg_buf_printf(m, "casts are not allowed in expressions");
         *col = ctx->hist_col[0]; /* at the cast's '(' */
-    }
-    else if (t == '(' && is_operand_end(h[2]) && !e->lparen)
+    } else if (t == '(' && is_operand_end(h[2]) && !e->lparen)
         vg_buf_printf(m, "function calls are not allowed in expressions");
     else if (t == TK_STRING && e->operand)
         vg_buf_printf(m, "string literals are not allowed in expressions");
@@ -330,7 +329,9 @@ static bool refused_token(const struct vgp_ctx *ctx, int t, const struct expecte
 static void explain(const struct vgp_ctx *ctx, int t, const struct expected *e, const char *tok,
                     struct vg_buf *m, unsigned *col)
 {
-    bool in_args = ctx->mode == VGP_MODE_ANNOT && ctx->depth == 1;
+    /* the scanner has counted the lookahead already: an argument list is open at depth 1 without it */
+    int depth = ctx->depth + (t == ')') - (t == '(');
+    bool in_args = ctx->mode == VGP_MODE_ANNOT && depth == 1;
 
     if (refused_token(ctx, t, e, tok, m, col))
         return;

@@ -53,6 +53,55 @@ bool vg_resolve_member(const struct vg_record *rec, const struct vg_expr *e,
     }
 }
 
+/* Edit distance between two short names, for "did you mean" hints. */
+static size_t distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b), row[64];
+
+    if (la >= 64 || lb >= 64)
+        return (size_t)-1;
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            diag = up;
+            row[j] = best;
+        }
+    }
+    return row[lb];
+}
+
+/* The member of @rec (anonymous members included) closest to @name, if close enough. */
+static const char *closest_member(const struct vg_record *rec, const char *name, size_t *best)
+{
+    const char *found = NULL;
+
+    for (size_t i = 0; i < rec->n_members; i++) {
+        const struct vg_member *m = &rec->members[i];
+        const char *inner;
+        size_t d;
+
+        if (!m->name[0] && m->type->record) {
+            inner = closest_member(m->type->record, name, best);
+            found = inner ? inner : found;
+            continue;
+        }
+        d = distance(m->name, name);
+        if (d < *best) {
+            *best = d;
+            found = m->name;
+        }
+    }
+    return found;
+}
+
 struct xcheck {
     struct vg_model *m;
     struct vg_diags *d;
@@ -83,16 +132,24 @@ static void check_expr(struct xcheck *x, const struct vg_expr *e)
     case VG_E_MEMBER:
     case VG_E_INDEX:
         if (vg_resolve_member(x->desc->rec, e, &mem, &path)) {
-            if (!scalar_member(mem)) {
+            const struct vg_type *t = mem->type;
+            /* a[i][j] reads an element: strip one array level per index */
+            for (const struct vg_expr *i = e; i->kind == VG_E_INDEX && t->kind == VG_T_ARRAY; i = i->a)
+                t = t->elem;
+            if (t->kind != VG_T_INT && t->kind != VG_T_BOOL && t->kind != VG_T_ENUM) {
                 vg_error(x->d, x->loc, "%s: '%s' is a %s, not an integer", x->what, path.s,
-                         mem->type->spelling);
+                         t->spelling);
                 x->ok = false;
             }
         } else if (e->kind != VG_E_NAME || !vg_lookup_constant(x->m->tu, e->name, &v)) {
             struct vg_buf t = {0};
+            size_t best = 3; /* suggest only names within two edits */
+            const char *hint = e->kind == VG_E_NAME
+                                   ? closest_member(x->desc->rec, e->name, &best) : NULL;
             vg_expr_to_text(e, &t);
             vg_error(x->d, x->loc, "%s: unknown name '%s' (not a member of %s, an enum constant "
-                     "or an integer macro)", x->what, t.s, x->desc->rec->c_name);
+                     "or an integer macro)%s%s%s", x->what, t.s, x->desc->rec->c_name,
+                     hint ? "; did you mean '" : "", hint ? hint : "", hint ? "'?" : "");
             vg_buf_free(&t);
             x->ok = false;
         }
@@ -135,10 +192,18 @@ static void check_count(struct xcheck *x, struct vg_field *f)
     snprintf(what, sizeof(what), "VMS_COUNT of member '%s'", f->c_path);
     check_one(x, f->count, what, f->loc);
     if (vg_resolve_member(x->desc->rec, f->count, &mem, &path) && scalar_member(mem) &&
-        mem->type->kind != VG_T_BOOL)
+        mem->type->kind != VG_T_BOOL && f->count->kind != VG_E_INDEX)
         f->count_path = path.s;
     else
         vg_buf_free(&path);
+    /* a migrated count must come first on the wire, or the loader would use a stale one */
+    for (const struct vg_field *c = f + 1; f->count_path && c < x->desc->fields + x->desc->n_fields; c++) {
+        if (strcmp(c->c_path, f->count_path) == 0) {
+            vg_error(x->d, f->loc, "member '%s': its count '%s' is migrated after it; declare "
+                     "'%s' before '%s'", f->c_path, f->count_path, f->count_path, f->c_path);
+            x->ok = false;
+        }
+    }
 }
 
 static void check_field(struct xcheck *x, struct vg_field *f)
@@ -153,6 +218,12 @@ static void check_field(struct xcheck *x, struct vg_field *f)
         vg_error(x->d, f->loc, "member '%s': VMS_%s(%d) is above the version %d of '%s'",
                  f->c_path, f->since > version ? "SINCE" : "UNTIL",
                  f->since > version ? f->since : f->until, version, owner);
+        x->ok = false;
+    }
+    if (f->was_until && (f->was_until < 1 || f->was_until > version)) {
+        vg_error(x->d, f->loc, "member '%s': VMS_WAS(\"%s\", %d) must name a version from 1 to "
+                 "%d (the version of '%s')", f->c_path, vg_wire_word(f->was_wire), f->was_until,
+                 version, owner);
         x->ok = false;
     }
     if (f->until && f->until <= f->since) {

@@ -219,7 +219,7 @@ static bool eval_binary(struct eval *ev, const struct vg_expr *e, int64_t *v)
     case VG_OP_SHR:
         if (y < 0 || y > 63)
             return fail(ev, e);
-        *v = x >> y; /* arithmetic for negative x with gcc and clang */
+        *v = x < 0 ? ~(~x >> y) : x >> y; /* arithmetic shift, without C's implementation-defined case */
         return true;
     case '<': *v = x < y; return true;
     case '>': *v = x > y; return true;

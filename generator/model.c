@@ -330,7 +330,10 @@ static bool is_byte(const struct vg_type *t)
 static bool bad_member(struct builder *b, const struct vg_member *m, const char *what,
                        const char *advice)
 {
-    vg_error(b->d, m->loc, "member '%s' %s: %s", m->name, what, advice);
+    if (m->name[0])
+        vg_error(b->d, m->loc, "member '%s' %s: %s", m->name, what, advice);
+    else
+        vg_error(b->d, m->loc, "anonymous member %s: %s", what, advice);
     return false;
 }
 
@@ -373,6 +376,20 @@ static bool apply_type_override(struct builder *b, const struct vg_member *m,
         vg_error(b->d, m->loc, "VMS_TYPE(\"%s\") on member '%s': unknown wire type (use bool, "
                  "int8 .. uint64, float32, float64, timer or buffer)", ma->type, m->name);
         return false;
+    }
+    if (w != VG_W_BUFFER && !(m->type->kind == VG_T_ARRAY && w == VG_W_UINT8)) {
+        static const uint8_t sizes[] = {1, 1, 1, 2, 2, 4, 4, 8, 8, 4, 8, 8};
+        uint64_t num = 1;
+        struct vg_buf z = {0};
+        const struct vg_type *elem = m->type->kind == VG_T_ARRAY ? array_elem(m->type, &num, &z)
+                                                                  : m->type;
+        vg_buf_free(&z);
+        if (elem->size != sizes[w]) {
+            vg_error(b->d, m->loc, "VMS_TYPE(\"%s\") on member '%s': the wire type has %u bytes "
+                     "but '%s' has %llu", ma->type, m->name, sizes[w], elem->spelling,
+                     (unsigned long long)elem->size);
+            return false;
+        }
     }
     f->wire = (enum vg_wire)w;
     if (w == VG_W_BUFFER) {
@@ -509,7 +526,9 @@ static bool build_field(struct builder *b, const struct vg_member *m, const char
         ok = classify_pointer(b, m, ma, &f);
     } else if (m->type->kind == VG_T_ARRAY) {
         ok = classify_array(b, m, ma, &f);
-    } else if (m->type->kind == VG_T_UNION && ma->type) {
+    } else if (ma->type) {
+        /* VMS_TYPE decides the wire type (a long as "int64", a union or plain struct as "buffer") */
+        f.elem_size_c = member_size_c(b->desc, c_path, "", "");
         ok = true;
     } else {
         f.elem_size_c = member_size_c(b->desc, c_path, "", "");
@@ -585,7 +604,7 @@ static bool build_member(struct builder *b, const struct vg_member *m, const cha
         ok = build_member_sub(b, m, c_path, &ma);
     } else if ((m->type->kind == VG_T_RECORD && m->type->record &&
                 !vg_model_find(b->m, m->type->record) && !ma.unused && !ma.codec_get &&
-                !ma.type) || (!m->name[0] && m->type->record)) {
+                !ma.type) || (!m->name[0] && m->type->kind == VG_T_RECORD && m->type->record)) {
         /* a plain struct (or an anonymous member): its members inline, dotted names */
         ok = build_members(b, m->type->record, c_path, base_bits + m->offset_bits);
     } else {
@@ -737,7 +756,9 @@ int vg_model_build(struct vg_tu *tu, struct vg_model *m, struct vg_diags *d)
             ok = false;
             continue;
         }
-        if (!build_struct_annots(&b) || !build_members(&b, b.desc->rec, "", 0))
+        if (!build_struct_annots(&b))
+            ok = false;
+        if (!build_members(&b, b.desc->rec, "", 0))
             ok = false;
         b.desc->built = true;
     }

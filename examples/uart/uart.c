@@ -70,6 +70,7 @@ void uart_reset(struct Uart *u)
     u->thr_ipending = false;
     u->modem.mcr = 0;
     u->modem.msr = 0;
+    u->fifo_timeout_loaded = false;
     fifo_clear(u);
     update_irq(u);
 }
@@ -216,8 +217,14 @@ void uart_write(struct Uart *u, unsigned reg, uint8_t val, int64_t now_ns)
 
 int uart_post_load(void *opaque, int version, vms_error_t *err)
 {
+    struct Uart *u = opaque;
+
     (void)version;
     (void)err;
-    update_irq(opaque);
+    /* The sender leaves the subsection out while the timer is not armed. */
+    if (!u->fifo_timeout_loaded) {
+        u->fifo_timeout_ns = -1;
+    }
+    update_irq(u);
     return 0;
 }

@@ -6,12 +6,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <vms/annotate.h>
 #include <vms/error.h>
 
 /*
- * The comments in the structs below show the annotations this header will
- * carry once vmsgen exists (issue 3); uart_vms.c is written by hand exactly
- * as vmsgen will then generate it from them.
+ * The structs below carry the annotations of <vms/annotate.h> (see
+ * docs/annotations.md). For the C compiler they expand to nothing; the build
+ * runs `vmsgen generate` on this header and compiles the uart.vms.c it
+ * writes, which holds vms_desc_UartModem and vms_desc_Uart.
  */
 
 #define UART_FIFO_LEN 16
@@ -53,37 +55,45 @@ enum {
 #define UART_MSR_RI 0x40
 #define UART_MSR_DCD 0x80
 
-/* The modem lines: a description of its own, nested in the UART's. */
-struct /* VMS_STATE("uart_modem", 1, 1) */ UartModem {
-    uint8_t mcr; /* modem control: DTR, RTS, OUT1, OUT2, LOOP */
-    uint8_t msr; /* modem status: CTS, DSR, RI, DCD and their delta bits */
+/* The modem lines: a description of its own, nested in the UART's (a `struct` field on the wire). */
+struct VMS_STATE("uart_modem", 1, 1) UartModem {
+    uint8_t mcr VMS_RANGE(0, 0x1f); /* modem control: DTR, RTS, OUT1, OUT2, LOOP (bits 7:5 read as 0) */
+    uint8_t msr;                    /* modem status: CTS, DSR, RI, DCD and their delta bits */
 };
 
 /*
  * Version 2 added the scratch register. The receive timeout timer travels in
  * the subsection "uart/fifo-timeout", sent only while it is armed, so a
  * stream of an idle UART stays loadable by builds that predate the timer.
+ * When a stream lacks the subsection, uart_post_load() disarms the timer
+ * (fifo_timeout_loaded, set by the loader, says whether it came).
+ *
+ * The checks are the device's invariants: a stream that breaks them (a FIFO
+ * index past the end, data-ready disagreeing with the FIFO) fails to load
+ * instead of leaving the model in a state it could never reach.
  */
-struct /* VMS_STATE("uart", 2, 1)
-          VMS_SUBSECTION_DEF("fifo-timeout", 1, "fifo_timeout_ns != -1")
-          VMS_HOOKS(-, -, -, uart_post_load) */ Uart {
+struct VMS_STATE("uart", 2, 1)
+       VMS_SUBSECTION_DEF("fifo-timeout", 1, "fifo_timeout_ns != -1")
+       VMS_HOOKS(-, -, -, uart_post_load)
+       VMS_CHECK("(rx_count > 0) == ((lsr & UART_LSR_DR) != 0)") Uart {
     uint8_t rbr;                    /* last byte read from the receive FIFO */
     uint8_t thr;                    /* last byte written for transmission */
-    uint8_t ier;
+    uint8_t ier VMS_RANGE(0, 0x0f); /* bits 7:4 are reserved and read as 0 */
     uint8_t iir;
     uint8_t fcr;
     uint8_t lcr;
     uint8_t lsr;
-    uint8_t scr;                    /* VMS_SINCE(2) VMS_DEFAULT("0") */
-    uint32_t divisor;               /* baud = 115200 / divisor; 0 = not programmed */
-    uint8_t rx_fifo[UART_FIFO_LEN]; /* one `buffer` on the wire */
-    uint8_t rx_head;                /* VMS_CHECK("rx_head < UART_FIFO_LEN") */
-    uint8_t rx_count;               /* VMS_CHECK("rx_count <= UART_FIFO_LEN") */
+    uint8_t scr VMS_SINCE(2) VMS_DEFAULT("0"); /* streams of version 1 lack it */
+    uint32_t divisor VMS_RANGE(0, 0xffff); /* DLM:DLL; baud = 115200 / divisor; 0 = not programmed */
+    uint8_t rx_fifo[UART_FIFO_LEN];        /* one `buffer` on the wire */
+    uint8_t rx_head VMS_CHECK("rx_head < UART_FIFO_LEN");
+    uint8_t rx_count VMS_RANGE(0, UART_FIFO_LEN);
     bool thr_ipending;              /* a THRE interrupt is pending */
     struct UartModem modem;         /* nested description "uart_modem" */
-    int64_t fifo_timeout_ns;        /* VMS_TYPE("timer") VMS_IN("fifo-timeout") VMS_DEFAULT("-1") */
-    int irq;                        /* VMS_IMMUTABLE: wired at init */
-    bool irq_level;                 /* VMS_DERIVED: recomputed by uart_post_load() */
+    int64_t fifo_timeout_ns VMS_TYPE("timer") VMS_IN("fifo-timeout"); /* ns; -1 = not armed */
+    bool fifo_timeout_loaded VMS_PRESENT("fifo-timeout"); /* set by the loader, not migrated */
+    int irq VMS_IMMUTABLE;          /* wired at init */
+    bool irq_level VMS_DERIVED;     /* recomputed by uart_post_load() */
 };
 
 /* Initializes @u wired to interrupt line @irq and resets it. */
@@ -107,7 +117,11 @@ void uart_set_modem_inputs(struct Uart *u, uint8_t lines);
 /* Time one character takes on the line at the current divisor and LCR, in ns (0 if none). */
 int64_t uart_char_time_ns(const struct Uart *u);
 
-/* post_load hook: recomputes the derived interrupt state. Always returns 0. */
+/*
+ * post_load hook (VMS_HOOKS): disarms the receive timeout when the stream had
+ * no "uart/fifo-timeout" subsection and recomputes the derived interrupt
+ * state. Always returns 0.
+ */
 int uart_post_load(void *opaque, int version, vms_error_t *err);
 
 #endif /* UART_H */

@@ -853,6 +853,9 @@ static int next_subsection(struct ctx *c, const struct vms_desc *d, char *name, 
     name[len] = '\0';
     if (strncmp(name, d->name, plen) != 0)
         return 0;
+    if (memchr(name, '\0', len))
+        return fail(c, VMS_ERR_NOENT, "subsection name '%s...' of %zu bytes contains a NUL byte",
+                    name, len);
     for (size_t i = 0; i < d->n_subsections; i++) {
         if (strcmp(d->subsections[i].desc->name, name) == 0) {
             *idx = (int)i;
@@ -893,7 +896,7 @@ static int load_subsections(struct ctx *c, const struct vms_desc *d, void *opaqu
 
         if (loaded[idx / 64] & bit)
             return fail(c, VMS_ERR_EXISTS, "subsection '%s' appears twice", name);
-        vms_stream_skip(c->s, 2 + strlen(name));
+        vms_stream_skip(c->s, 2 + strlen(name)); /* the name has no NUL: strlen is its length */
         sv = vms_get_be32(c->s);
         ret = check_stream(c);
         if (ret)

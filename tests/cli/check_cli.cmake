@@ -1,0 +1,20 @@
+# check_cli.cmake: runs one command line and checks its exit status and output.
+#   -DCMD="prog|arg|..." -DWANT_RC=N [-DWANT_OUT=regex] [-DWANT_ERR=regex] [-DWORK_DIR=dir]
+if(NOT DEFINED CMD OR NOT DEFINED WANT_RC)
+  message(FATAL_ERROR "check_cli.cmake: CMD and WANT_RC are required")
+endif()
+if(NOT DEFINED WORK_DIR)
+  set(WORK_DIR ".")
+endif()
+string(REPLACE "|" ";" CMD "${CMD}")
+execute_process(COMMAND ${CMD} WORKING_DIRECTORY "${WORK_DIR}"
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc STREQUAL WANT_RC)
+  message(FATAL_ERROR "exit status ${rc}, expected ${WANT_RC}\nstdout:\n${out}\nstderr:\n${err}")
+endif()
+if(DEFINED WANT_OUT AND NOT out MATCHES "${WANT_OUT}")
+  message(FATAL_ERROR "stdout does not match '${WANT_OUT}':\n${out}")
+endif()
+if(DEFINED WANT_ERR AND NOT err MATCHES "${WANT_ERR}")
+  message(FATAL_ERROR "stderr does not match '${WANT_ERR}':\n${err}")
+endif()
