@@ -406,6 +406,33 @@ static void emit_member_sub(struct emitter *em, size_t i)
     vg_buf_free(&id);
 }
 
+/* Whether a declared subsection has fields with VMS_DEFAULT. */
+static bool sub_has_defaults(const struct vg_desc *desc, size_t sub)
+{
+    for (size_t i = 0; i < desc->n_fields; i++)
+        if (desc->fields[i].sub == (int)sub && desc->fields[i].def)
+            return true;
+    return false;
+}
+
+/* A subsection the stream lacks: its fields with VMS_DEFAULT get their values, in wire order. */
+static void emit_sub_absent(struct emitter *em, const char *name, size_t sub)
+{
+    fn_open(em, "void", name, false, true);
+    for (size_t i = 0; i < em->desc->n_fields; i++) {
+        const struct vg_field *f = &em->desc->fields[i];
+        char *c;
+
+        if (f->sub != (int)sub || !f->def)
+            continue;
+        c = expr_c(em->desc, f->def);
+        fprintf(em->out, "    s->%s = (%s)(%s);\n", f->c_path, f->member->type->spelling,
+                c ? c : "0");
+        free(c);
+    }
+    fprintf(em->out, "}\n\n");
+}
+
 static void emit_sub_table(struct emitter *em)
 {
     const struct vg_desc *desc = em->desc;
@@ -428,6 +455,11 @@ static void emit_sub_table(struct emitter *em)
         n.len = 0;
         fn_name(&n, desc, s->short_name, "needed");
         fprintf(em->out, "        .needed = %s,\n", n.s);
+        if (sub_has_defaults(desc, i)) {
+            n.len = 0;
+            fn_name(&n, desc, s->short_name, "absent");
+            fprintf(em->out, "        .absent = %s,\n", n.s);
+        }
         if (s->present_path)
             fprintf(em->out, "        .flags = VMS_SUB_PRESENT_FLAG,\n"
                     "        .present_offset = offsetof(%s, %s),\n", desc->rec->c_name,
@@ -526,6 +558,11 @@ static void emit_desc(struct emitter *em, const struct vg_desc *desc)
         n.len = 0;
         fn_name(&n, desc, desc->subs[i].short_name, "needed");
         emit_pred(em, n.s, desc->subs[i].needed);
+        if (sub_has_defaults(desc, i)) {
+            n.len = 0;
+            fn_name(&n, desc, desc->subs[i].short_name, "absent");
+            emit_sub_absent(em, n.s, i);
+        }
     }
     if (desc->needed) {
         n.len = 0;
