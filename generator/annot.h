@@ -75,6 +75,10 @@ struct vg_buf {
     size_t len, cap;
 };
 void vg_buf_printf(struct vg_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends @n bytes of @s, a string, or one character (no formatting: for hot paths). */
+void vg_buf_append(struct vg_buf *b, const char *s, size_t n);
+void vg_buf_puts(struct vg_buf *b, const char *s);
+void vg_buf_putc(struct vg_buf *b, char c);
 void vg_buf_free(struct vg_buf *b);
 
 typedef bool (*vg_name_fn)(void *ctx, const struct vg_expr *node, struct vg_buf *out);

@@ -1,4 +1,5 @@
 /* check.c: semantic checks of the model: names and types in expressions, versions, counts, wire names. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "model.h"
@@ -106,7 +107,9 @@ struct xcheck {
     struct vg_model *m;
     struct vg_diags *d;
     const struct vg_desc *desc;
-    const char *what;          /* "VMS_IF of member 'x'" */
+    const char *what;          /* "VMS_IF of member" or "VMS_NEEDED" */
+    const char *what_name;     /* "x" in "VMS_IF of member 'x'", or NULL */
+    char what_text[300];       /* the two joined, built only for a message */
     struct vg_loc loc;
     bool ok;
 };
@@ -116,6 +119,15 @@ static bool scalar_member(const struct vg_member *m)
     enum vg_tkind k = m->type->kind;
 
     return k == VG_T_INT || k == VG_T_BOOL || k == VG_T_ENUM;
+}
+
+/* What is being checked, for a message: "VMS_IF of member 'x'". */
+static const char *what(struct xcheck *x)
+{
+    if (!x->what_name)
+        return x->what;
+    snprintf(x->what_text, sizeof(x->what_text), "%s '%s'", x->what, x->what_name);
+    return x->what_text;
 }
 
 /* Walks an expression: every name must be an integer member, an enum constant or an integer macro. */
@@ -137,7 +149,7 @@ static void check_expr(struct xcheck *x, const struct vg_expr *e)
             for (const struct vg_expr *i = e; i->kind == VG_E_INDEX && t->kind == VG_T_ARRAY; i = i->a)
                 t = t->elem;
             if (t->kind != VG_T_INT && t->kind != VG_T_BOOL && t->kind != VG_T_ENUM) {
-                vg_error(x->d, x->loc, "%s: '%s' is a %s, not an integer", x->what, path.s,
+                vg_error(x->d, x->loc, "%s: '%s' is a %s, not an integer", what(x), path.s,
                          t->spelling);
                 x->ok = false;
             }
@@ -148,7 +160,7 @@ static void check_expr(struct xcheck *x, const struct vg_expr *e)
                                    ? closest_member(x->desc->rec, e->name, &best) : NULL;
             vg_expr_to_text(e, &t);
             vg_error(x->d, x->loc, "%s: unknown name '%s' (not a member of %s, an enum constant "
-                     "or an integer macro)%s%s%s", x->what, t.s, x->desc->rec->c_name,
+                     "or an integer macro)%s%s%s", what(x), t.s, x->desc->rec->c_name,
                      hint ? "; did you mean '" : "", hint ? hint : "", hint ? "'?" : "");
             vg_buf_free(&t);
             x->ok = false;
@@ -159,7 +171,7 @@ static void check_expr(struct xcheck *x, const struct vg_expr *e)
     case VG_E_COUNTOF:
         if (!vg_resolve_member(x->desc->rec, e->a, &mem, &path) ||
             (e->kind == VG_E_COUNTOF && mem->type->kind != VG_T_ARRAY)) {
-            vg_error(x->d, x->loc, "%s: %s needs a%s member of %s", x->what,
+            vg_error(x->d, x->loc, "%s: %s needs a%s member of %s", what(x),
                      e->kind == VG_E_SIZEOF ? "sizeof" : "countof",
                      e->kind == VG_E_COUNTOF ? "n array" : "", x->desc->rec->c_name);
             x->ok = false;
@@ -173,9 +185,12 @@ static void check_expr(struct xcheck *x, const struct vg_expr *e)
     }
 }
 
-static void check_one(struct xcheck *x, const struct vg_expr *e, const char *what, struct vg_loc loc)
+/* Checks @e; @what and @name say what it is in messages ("VMS_IF of member" 'name'). */
+static void check_one(struct xcheck *x, const struct vg_expr *e, const char *what, const char *name,
+                      struct vg_loc loc)
 {
     x->what = what;
+    x->what_name = name;
     x->loc = loc;
     check_expr(x, e);
 }
@@ -185,12 +200,10 @@ static void check_count(struct xcheck *x, struct vg_field *f)
 {
     const struct vg_member *mem;
     struct vg_buf path = {0};
-    char what[300];
 
     if (!f->count)
         return;
-    snprintf(what, sizeof(what), "VMS_COUNT of member '%s'", f->c_path);
-    check_one(x, f->count, what, f->loc);
+    check_one(x, f->count, "VMS_COUNT of member", f->c_path, f->loc);
     if (vg_resolve_member(x->desc->rec, f->count, &mem, &path) && scalar_member(mem) &&
         mem->type->kind != VG_T_BOOL && f->count->kind != VG_E_INDEX)
         f->count_path = path.s;
@@ -208,8 +221,6 @@ static void check_count(struct xcheck *x, struct vg_field *f)
 
 static void check_field(struct xcheck *x, struct vg_field *f)
 {
-    char what[300];
-
     /* a field of a declared subsection travels at the subsection's version */
     int version = f->sub >= 0 ? x->desc->subs[f->sub].version : x->desc->version;
     const char *owner = f->sub >= 0 ? x->desc->subs[f->sub].name : x->desc->name;
@@ -236,13 +247,61 @@ static void check_field(struct xcheck *x, struct vg_field *f)
                  f->def ? "DEFAULT" : "RANGE");
         x->ok = false;
     }
-    snprintf(what, sizeof(what), "VMS_IF of member '%s'", f->c_path);
-    check_one(x, f->if_expr, what, f->loc);
-    snprintf(what, sizeof(what), "VMS_CHECK of member '%s'", f->c_path);
-    check_one(x, f->check, what, f->loc);
-    snprintf(what, sizeof(what), "VMS_DEFAULT of member '%s'", f->c_path);
-    check_one(x, f->def, what, f->loc);
+    check_one(x, f->if_expr, "VMS_IF of member", f->c_path, f->loc);
+    check_one(x, f->check, "VMS_CHECK of member", f->c_path, f->loc);
+    check_one(x, f->def, "VMS_DEFAULT of member", f->c_path, f->loc);
     check_count(x, f);
+}
+
+/* A name in a scope (a payload), for the duplicate checks. */
+struct scoped_name {
+    int scope;
+    const char *name;
+};
+
+static int cmp_scoped_name(const void *a, const void *b)
+{
+    const struct scoped_name *x = a, *y = b;
+
+    if (x->scope != y->scope)
+        return x->scope < y->scope ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
+/*
+ * Whether two of the @n names of @v (sorted here) share scope and name. A
+ * sort costs n log n; the checks below run their pairwise loop, which
+ * reports each duplicate in source order, only when this finds one.
+ */
+static bool any_duplicate(struct scoped_name *v, size_t n)
+{
+    qsort(v, n, sizeof(*v), cmp_scoped_name);
+    for (size_t i = 1; i < n; i++)
+        if (cmp_scoped_name(&v[i - 1], &v[i]) == 0)
+            return true;
+    return false;
+}
+
+static struct scoped_name *scoped_names_new(size_t n)
+{
+    struct scoped_name *v = malloc((n ? n : 1) * sizeof(*v));
+
+    if (!v)
+        abort(); /* out of memory in a short-lived tool */
+    return v;
+}
+
+/* Whether some wire names of @desc may repeat within a payload (a superset of the real test). */
+static bool may_repeat_wire_names(const struct vg_desc *desc)
+{
+    struct scoped_name *v = scoped_names_new(desc->n_fields);
+    bool dup;
+
+    for (size_t i = 0; i < desc->n_fields; i++)
+        v[i] = (struct scoped_name){desc->fields[i].sub, desc->fields[i].wire_name};
+    dup = any_duplicate(v, desc->n_fields);
+    free(v);
+    return dup;
 }
 
 /* Wire names must be unique within a payload ("unused" placeholders excepted, as in QEMU). */
@@ -250,6 +309,8 @@ static void check_names(struct xcheck *x)
 {
     const struct vg_desc *desc = x->desc;
 
+    if (!may_repeat_wire_names(desc))
+        return;
     for (size_t i = 0; i < desc->n_fields; i++) {
         const struct vg_field *f = &desc->fields[i];
 
@@ -268,7 +329,6 @@ static void check_names(struct xcheck *x)
 static void check_subs(struct xcheck *x)
 {
     const struct vg_desc *desc = x->desc;
-    char what[300];
 
     for (size_t i = 0; i < desc->n_subs; i++) {
         const struct vg_sub *s = &desc->subs[i];
@@ -277,12 +337,11 @@ static void check_subs(struct xcheck *x)
             vg_error(x->d, s->loc, "subsection name '%s' is longer than 255 bytes", s->name);
             x->ok = false;
         }
-        if (!s->member_desc && s->version < 1) {
-            vg_error(x->d, s->loc, "subsection '%s': version must be at least 1", s->name);
+        if (!s->member_desc && s->version < 0) {
+            vg_error(x->d, s->loc, "subsection '%s': version must not be negative", s->name);
             x->ok = false;
         }
-        snprintf(what, sizeof(what), "needed-expression of subsection '%s'", s->name);
-        check_one(x, s->needed, what, s->loc);
+        check_one(x, s->needed, "needed-expression of subsection", s->name, s->loc);
     }
 }
 
@@ -299,8 +358,8 @@ static void check_desc(struct xcheck *x)
         vg_error(x->d, desc->loc, "description name must have 1 to 255 bytes");
         x->ok = false;
     }
-    check_one(x, desc->needed, "VMS_NEEDED", desc->loc);
-    check_one(x, desc->check, "VMS_CHECK of the struct", desc->loc);
+    check_one(x, desc->needed, "VMS_NEEDED", NULL, desc->loc);
+    check_one(x, desc->check, "VMS_CHECK of the struct", NULL, desc->loc);
     for (size_t i = 0; i < desc->n_fields; i++) {
         check_field(x, &desc->fields[i]);
         if (desc->used_nested && desc->fields[i].since)
@@ -312,15 +371,34 @@ static void check_desc(struct xcheck *x)
     check_subs(x);
 }
 
+/* Whether two descriptions may share a name. */
+static bool may_repeat_desc_names(const struct vg_model *m)
+{
+    struct scoped_name *v = scoped_names_new(m->n_descs);
+    bool dup;
+
+    for (size_t i = 0; i < m->n_descs; i++)
+        v[i] = (struct scoped_name){0, m->descs[i]->name};
+    dup = any_duplicate(v, m->n_descs);
+    free(v);
+    return dup;
+}
+
 int vg_check(struct vg_model *m, struct vg_diags *d)
 {
     struct xcheck x = {.m = m, .d = d, .ok = true};
+    bool dup_names = may_repeat_desc_names(m);
 
     for (size_t i = 0; i < m->n_descs; i++) {
         x.desc = m->descs[i];
         check_desc(&x);
-        for (size_t k = 0; k < i; k++) {
-            if (strcmp(m->descs[k]->name, m->descs[i]->name) == 0) {
+        for (size_t k = 0; dup_names && k < i; k++) {
+            /* QEMU nests descriptions under their parent's name ("pckbd" in "pckbd"); two
+               that could both be sections with one schema key are the mistake */
+            if (strcmp(m->descs[k]->name, m->descs[i]->name) == 0 && !m->descs[k]->used_nested &&
+                !m->descs[i]->used_nested &&
+                strcmp(m->descs[k]->type_name ? m->descs[k]->type_name : m->descs[k]->name,
+                       m->descs[i]->type_name ? m->descs[i]->type_name : m->descs[i]->name) == 0) {
                 vg_error(d, m->descs[i]->loc, "description name '%s' is already used by %s",
                          m->descs[i]->name, m->descs[k]->rec->c_name);
                 vg_note(d, m->descs[k]->loc, "first used here");

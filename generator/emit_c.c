@@ -1,5 +1,6 @@
 /* emit_c.c: writes <base>.vms.h and <base>.vms.c, the descriptor tables and their shim functions. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,13 +8,84 @@
 #include "model.h"
 
 /* The descriptor layout the emitted tables use; must match the runtime's VMS_DESC_ABI. */
-#define EMIT_DESC_ABI 1
+#define EMIT_DESC_ABI 2
 
 struct emitter {
     const struct vg_model *m;
-    FILE *out;
+    struct vg_buf *out;          /* the body of the .vms.c, written out at the end */
     const struct vg_desc *desc;  /* description being emitted */
+    bool uses_int;               /* some expression reads a member through vmsgen_int() */
 };
+
+/* ---- output ---- */
+
+static void put_u64(struct vg_buf *b, unsigned long long v)
+{
+    char digits[20];
+    size_t i = sizeof(digits);
+
+    do
+        digits[--i] = (char)('0' + v % 10);
+    while ((v /= 10) != 0);
+    vg_buf_append(b, digits + i, sizeof(digits) - i);
+}
+
+static void put_i64(struct vg_buf *b, long long v)
+{
+    if (v < 0)
+        vg_buf_putc(b, '-');
+    put_u64(b, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v);
+}
+
+/* One conversion of emitf() at @spec (just after the '%'); returns what follows it. */
+static const char *conversion(struct vg_buf *b, const char *spec, va_list *ap)
+{
+    const char *s;
+
+    switch (spec[0]) {
+    case 's':
+        s = va_arg(*ap, const char *);
+        vg_buf_puts(b, s ? s : "(null)");
+        return spec + 1;
+    case 'c': vg_buf_putc(b, (char)va_arg(*ap, int)); return spec + 1;
+    case 'd': put_i64(b, va_arg(*ap, int)); return spec + 1;
+    case '%': vg_buf_putc(b, '%'); return spec + 1;
+    }
+    if (strncmp(spec, "zu", 2) == 0) {
+        put_u64(b, va_arg(*ap, size_t));
+        return spec + 2;
+    }
+    if (strncmp(spec, "llu", 3) == 0) {
+        put_u64(b, va_arg(*ap, unsigned long long));
+        return spec + 3;
+    }
+    if (strncmp(spec, "lld", 3) == 0) {
+        put_i64(b, va_arg(*ap, long long));
+        return spec + 3;
+    }
+    abort(); /* a conversion emitf() does not know: an internal bug */
+}
+
+/*
+ * Appends to @b as printf would, for the conversions this file uses: %s %c
+ * %d %zu %llu %lld %%. Hand-rolled because the tables run to megabytes:
+ * through glibc's printf, writing them cost more than all of vmsgen's
+ * other work on top of the parse (tests/bench).
+ */
+__attribute__((format(printf, 2, 3)))
+static void emitf(struct vg_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    const char *p = fmt, *pct;
+
+    va_start(ap, fmt);
+    while ((pct = strchr(p, '%')) != NULL) {
+        vg_buf_append(b, p, (size_t)(pct - p));
+        p = conversion(b, pct + 1, &ap);
+    }
+    vg_buf_puts(b, p);
+    va_end(ap);
+}
 
 /* "dev" for "path/to/dev.h". */
 static char *base_name(const char *header)
@@ -44,29 +116,30 @@ static void ident_part(struct vg_buf *b, const char *text)
     for (const char *p = text; *p; p++) {
         char c = *p;
         bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-        vg_buf_printf(b, "%c", ok ? c : '_');
+        vg_buf_putc(b, ok ? c : '_');
     }
 }
 
 /* A C string literal for @text. */
-static void c_string(FILE *out, const char *text)
+static void c_string(struct vg_buf *out, const char *text)
 {
-    fputc('"', out);
+    vg_buf_putc(out, '"');
     for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
         if (*p == '"' || *p == '\\')
-            fprintf(out, "\\%c", *p);
+            emitf(out, "\\%c", *p);
         else if (*p < 0x20 || *p >= 0x7f)
-            fprintf(out, "\\%03o", *p);
+            emitf(out, "\\%c%c%c", '0' + (*p >> 6), '0' + ((*p >> 3) & 7), '0' + (*p & 7));
         else
-            fputc(*p, out);
+            vg_buf_putc(out, (char)*p);
     }
-    fputc('"', out);
+    vg_buf_putc(out, '"');
 }
 
 /* ---- expressions ---- */
 
 struct name_ctx {
     const struct vg_desc *desc;
+    bool *uses_int;
 };
 
 /* Members read as int64_t through vmsgen_int(): the expression language is evaluated in int64_t. */
@@ -79,27 +152,28 @@ static bool name_to_c(void *ctx, const struct vg_expr *node, struct vg_buf *out)
 
     switch (node->kind) {
     case VG_E_VERSION:
-        vg_buf_printf(out, "(int64_t)version");
+        emitf(out, "(int64_t)version");
         return true;
     case VG_E_NAME:
     case VG_E_MEMBER:
     case VG_E_INDEX:
-        if (vg_resolve_member(nc->desc->rec, node, &mem, &path))
-            vg_buf_printf(out, "vmsgen_int((int64_t)s->%s)", path.s);
-        else if (node->kind == VG_E_NAME)
-            vg_buf_printf(out, "(int64_t)(%s)", node->name); /* enum constant or macro */
+        if (vg_resolve_member(nc->desc->rec, node, &mem, &path)) {
+            emitf(out, "vmsgen_int((int64_t)s->%s)", path.s);
+            *nc->uses_int = true;
+        } else if (node->kind == VG_E_NAME)
+            emitf(out, "(int64_t)(%s)", node->name); /* enum constant or macro */
         else
             ok = false;
         break;
     case VG_E_SIZEOF:
         ok = vg_resolve_member(nc->desc->rec, node->a, &mem, &path);
         if (ok)
-            vg_buf_printf(out, "(int64_t)sizeof(s->%s)", path.s);
+            emitf(out, "(int64_t)sizeof(s->%s)", path.s);
         break;
     case VG_E_COUNTOF:
         ok = vg_resolve_member(nc->desc->rec, node->a, &mem, &path);
         if (ok)
-            vg_buf_printf(out, "(int64_t)(sizeof(s->%s) / sizeof(s->%s[0]))", path.s, path.s);
+            emitf(out, "(int64_t)(sizeof(s->%s) / sizeof(s->%s[0]))", path.s, path.s);
         break;
     default:
         ok = false;
@@ -108,9 +182,9 @@ static bool name_to_c(void *ctx, const struct vg_expr *node, struct vg_buf *out)
     return ok;
 }
 
-static char *expr_c(const struct vg_desc *desc, const struct vg_expr *e)
+static char *expr_c(struct emitter *em, const struct vg_expr *e)
 {
-    struct name_ctx nc = {.desc = desc};
+    struct name_ctx nc = {.desc = em->desc, .uses_int = &em->uses_int};
     struct vg_buf b = {0};
 
     if (!vg_expr_to_c(e, name_to_c, &nc, &b)) {
@@ -123,69 +197,71 @@ static char *expr_c(const struct vg_desc *desc, const struct vg_expr *e)
 /* Which generated function a field or subsection needs. */
 static void fn_name(struct vg_buf *b, const struct vg_desc *desc, const char *part, const char *what)
 {
-    vg_buf_printf(b, "vmsgen_%s_", desc->ident);
+    emitf(b, "vmsgen_%s_", desc->ident);
     if (part[0]) {
         ident_part(b, part);
-        vg_buf_printf(b, "_");
+        emitf(b, "_");
     }
-    vg_buf_printf(b, "%s", what);
+    emitf(b, "%s", what);
 }
 
 /* Opens a shim function over `const T *s`; returns false if the expression cannot be written. */
 static void fn_open(struct emitter *em, const char *ret, const char *name, bool is_const,
                     bool with_version)
 {
-    fprintf(em->out, "static %s %s(%svoid *opaque%s)\n{\n", ret, name, is_const ? "const " : "",
-            with_version ? ", int version" : "");
-    fprintf(em->out, "    %s%s *s = opaque;\n\n", is_const ? "const " : "", em->desc->rec->c_name);
-    fprintf(em->out, "    (void)s;\n");
+    emitf(em->out, "static %s %s(%svoid *opaque%s)\n{\n", ret, name, is_const ? "const " : "",
+          with_version ? ", int version" : "");
+    emitf(em->out, "    %s%s *s = opaque;\n\n", is_const ? "const " : "", em->desc->rec->c_name);
+    emitf(em->out, "    (void)s;\n");
     if (with_version)
-        fprintf(em->out, "    (void)version;\n");
+        emitf(em->out, "    (void)version;\n");
 }
 
 static void emit_pred(struct emitter *em, const char *name, const struct vg_expr *e)
 {
-    char *c = expr_c(em->desc, e);
+    char *c = expr_c(em, e);
 
     fn_open(em, "bool", name, true, true);
-    fprintf(em->out, "    return %s != 0;\n}\n\n", c ? c : "0");
+    emitf(em->out, "    return %s != 0;\n}\n\n", c ? c : "0");
     free(c);
 }
 
 /* VMS_CHECK and VMS_RANGE of one field, as one validation function. */
 static void emit_check(struct emitter *em, const char *name, const struct vg_field *f)
 {
-    char *c = f->check ? expr_c(em->desc, f->check) : NULL;
+    char *c = f->check ? expr_c(em, f->check) : NULL;
 
     fn_open(em, "bool", name, true, true);
-    fprintf(em->out, "    return ");
-    if (f->has_range)
-        fprintf(em->out, "vmsgen_int((int64_t)s->%s) >= %lldLL && vmsgen_int((int64_t)s->%s) <= %lldLL",
-                f->c_path, (long long)f->lo, f->c_path, (long long)f->hi);
+    emitf(em->out, "    return ");
+    if (f->has_range) {
+        emitf(em->out, "vmsgen_int((int64_t)s->%s) >= %lldLL && vmsgen_int((int64_t)s->%s) <= %lldLL",
+              f->c_path, (long long)f->lo, f->c_path, (long long)f->hi);
+        em->uses_int = true;
+    }
     if (f->has_range && f->check)
-        fprintf(em->out, " &&\n           ");
+        emitf(em->out, " &&\n           ");
     if (f->check)
-        fprintf(em->out, "%s != 0", c ? c : "0");
-    fprintf(em->out, ";\n}\n\n");
+        emitf(em->out, "%s != 0", c ? c : "0");
+    emitf(em->out, ";\n}\n\n");
     free(c);
 }
 
 static void emit_default(struct emitter *em, const char *name, const struct vg_field *f)
 {
-    char *c = expr_c(em->desc, f->def);
+    char *c = expr_c(em, f->def);
 
     fn_open(em, "void", name, false, true);
-    fprintf(em->out, "    s->%s = (%s)(%s);\n}\n\n", f->c_path,
-            f->member->type->spelling, c ? c : "0");
+    emitf(em->out, "    s->%s = (%s)(%s);\n}\n\n", f->c_path,
+          f->member->type->spelling, c ? c : "0");
     free(c);
 }
 
 static void emit_count(struct emitter *em, const char *name, const struct vg_field *f)
 {
-    char *c = expr_c(em->desc, f->count);
+    char *c = expr_c(em, f->count);
 
     fn_open(em, "int64_t", name, true, false);
-    fprintf(em->out, "    return %s;\n}\n\n", c ? c : "0");
+    emitf(em->out, "    return %s;\n}\n\n", c ? c : "0");
     free(c);
 }
 
@@ -218,7 +294,7 @@ static void emit_field_fns(struct emitter *em, const struct vg_field *f)
 
 /* ---- tables ---- */
 
-static void emit_flags(FILE *out, uint32_t flags)
+static void emit_flags(struct vg_buf *out, uint32_t flags)
 {
     static const struct {
         uint32_t bit;
@@ -229,14 +305,14 @@ static void emit_flags(FILE *out, uint32_t flags)
     };
     const char *sep = "";
 
-    fprintf(out, "        .flags = ");
+    emitf(out, "        .flags = ");
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         if (flags & names[i].bit) {
-            fprintf(out, "%s%s", sep, names[i].name);
+            emitf(out, "%s%s", sep, names[i].name);
             sep = " | ";
         }
     }
-    fprintf(out, ",\n");
+    emitf(out, ",\n");
 }
 
 static void emit_count_members(struct emitter *em, const struct vg_field *f)
@@ -250,75 +326,72 @@ static void emit_count_members(struct emitter *em, const struct vg_field *f)
         bool is_signed = vg_resolve_member(em->desc->rec, f->count, &mem, &path) &&
                          mem->type->is_signed;
 
-        fprintf(em->out, "        .count_offset = offsetof(%s, %s),\n", t, f->count_path);
-        fprintf(em->out, "        .count_size = sizeof(((%s *)0)->%s),\n", t, f->count_path);
-        fprintf(em->out, "        .count_signed = %s,\n", is_signed ? "true" : "false");
+        emitf(em->out, "        .count_offset = offsetof(%s, %s),\n", t, f->count_path);
+        emitf(em->out, "        .count_size = sizeof(((%s *)0)->%s),\n", t, f->count_path);
+        emitf(em->out, "        .count_signed = %s,\n", is_signed ? "true" : "false");
         vg_buf_free(&path);
     } else {
         fn_name(&n, em->desc, f->c_path, "count");
-        fprintf(em->out, "        .count_fn = %s,\n", n.s);
+        emitf(em->out, "        .count_fn = %s,\n", n.s);
     }
     if (f->max)
-        fprintf(em->out, "        .max = %llu,\n", (unsigned long long)f->max);
+        emitf(em->out, "        .max = %llu,\n", (unsigned long long)f->max);
     vg_buf_free(&n);
 }
 
 static void emit_field(struct emitter *em, const struct vg_field *f)
 {
-    FILE *out = em->out;
+    struct vg_buf *out = em->out;
     struct vg_buf n = {0};
 
-    fprintf(out, "    {\n        .name = ");
+    emitf(out, "    {\n        .name = ");
     c_string(out, f->wire_name);
-    fprintf(out, ",\n        .type = %s,\n", vg_wire_c_name(f->wire));
+    emitf(out, ",\n        .type = %s,\n", vg_wire_c_name(f->wire));
     if (f->flags)
         emit_flags(out, f->flags);
     if (f->wire != VG_W_UNUSED)
-        fprintf(out, "        .offset = offsetof(%s, %s),\n", em->desc->rec->c_name, f->c_path);
-    fprintf(out, "        .size = %s,\n", f->elem_size_c);
+        emitf(out, "        .offset = offsetof(%s, %s),\n", em->desc->rec->c_name, f->c_path);
+    emitf(out, "        .size = %s,\n", f->elem_size_c);
     if (f->num > 1)
-        fprintf(out, "        .num = %llu,\n", (unsigned long long)f->num);
+        emitf(out, "        .num = %llu,\n", (unsigned long long)f->num);
     if (f->flags & VG_F_VARRAY)
         emit_count_members(em, f);
     if (f->since)
-        fprintf(out, "        .since = %d,\n", f->since);
+        emitf(out, "        .since = %d,\n", f->since);
     if (f->until)
-        fprintf(out, "        .until = %d,\n", f->until);
+        emitf(out, "        .until = %d,\n", f->until);
     if (f->if_expr) {
         fn_name(&n, em->desc, f->c_path, "exists");
-        fprintf(out, "        .exists = %s,\n", n.s);
+        emitf(out, "        .exists = %s,\n", n.s);
         n.len = 0;
     }
     if (f->nested)
-        fprintf(out, "        .desc = &vms_desc_%s,\n", f->nested->ident);
+        emitf(out, "        .desc = &vms_desc_%s,\n", f->nested->ident);
     if (f->wire == VG_W_CODEC) {
         fn_name(&n, em->desc, f->c_path, "codec");
-        fprintf(out, "        .codec = &%s,\n", n.s);
+        emitf(out, "        .codec = &%s,\n", n.s);
         n.len = 0;
     }
     if (f->check || f->has_range) {
         fn_name(&n, em->desc, f->c_path, "check");
-        fprintf(out, "        .check = %s,\n        .check_text = ", n.s);
+        emitf(out, "        .check = %s,\n        .check_text = ", n.s);
         if (f->check_text && f->has_range)
-            fprintf(out, "\"VMS_RANGE(%lld, %lld) && \" ", (long long)f->lo, (long long)f->hi);
-        if (f->check_text) {
+            emitf(out, "\"VMS_RANGE(%lld, %lld) && \" ", (long long)f->lo, (long long)f->hi);
+        if (f->check_text)
             c_string(out, f->check_text);
-        } else {
-            char text[96];
-            snprintf(text, sizeof(text), "VMS_RANGE(%lld, %lld)", (long long)f->lo, (long long)f->hi);
-            c_string(out, text);
-        }
-        fprintf(out, ",\n");
+        else /* as c_string() would quote it: nothing to escape */
+            emitf(out, "\"VMS_RANGE(%lld, %lld)\"", (long long)f->lo, (long long)f->hi);
+        emitf(out, ",\n");
         n.len = 0;
     }
     if (f->def) {
         fn_name(&n, em->desc, f->c_path, "default");
-        fprintf(out, "        .set_default = %s,\n", n.s);
+        emitf(out, "        .set_default = %s,\n", n.s);
     }
     if (f->was_until)
-        fprintf(out, "        .was_type = %s,\n        .was_until = %d,\n", vg_wire_c_name(f->was_wire),
-                f->was_until);
-    fprintf(out, "    },\n");
+        emitf(out, "        .was_type = %s,\n        .was_until = %d,\n", vg_wire_c_name(f->was_wire),
+              f->was_until);
+    emitf(out, "    },\n");
     vg_buf_free(&n);
 }
 
@@ -331,22 +404,22 @@ static bool emit_field_table(struct emitter *em, int sub, const char *symbol, bo
         count += em->desc->fields[i].sub == sub;
     if (count == 0)
         return false;
-    fprintf(em->out, "%sconst struct vms_field %s[%zu] = {\n", is_static ? "static " : "", symbol,
-            count);
+    emitf(em->out, "%sconst struct vms_field %s[%zu] = {\n", is_static ? "static " : "", symbol,
+          count);
     for (size_t i = 0; i < em->desc->n_fields; i++)
         if (em->desc->fields[i].sub == sub)
             emit_field(em, &em->desc->fields[i]);
-    fprintf(em->out, "};\n\n");
+    emitf(em->out, "};\n\n");
     return true;
 }
 
-static void emit_hooks(FILE *out, char *const hooks[VG_HOOK_COUNT])
+static void emit_hooks(struct vg_buf *out, char *const hooks[VG_HOOK_COUNT])
 {
     static const char *const members[VG_HOOK_COUNT] = {"pre_save", "post_save", "pre_load", "post_load"};
 
     for (int i = 0; i < VG_HOOK_COUNT; i++)
         if (hooks[i])
-            fprintf(out, "    .%s = %s,\n", members[i], hooks[i]);
+            emitf(out, "    .%s = %s,\n", members[i], hooks[i]);
 }
 
 /* A declared subsection's own description (fields of the parent, opaque = the parent). */
@@ -356,21 +429,22 @@ static void emit_def_sub(struct emitter *em, size_t i)
     struct vg_buf sym = {0};
     bool has_fields;
 
-    vg_buf_printf(&sym, "vms_fields_%s_", em->desc->ident);
+    emitf(&sym, "vms_fields_%s_", em->desc->ident);
     ident_part(&sym, s->short_name);
     has_fields = emit_field_table(em, (int)i, sym.s, true);
-    fprintf(em->out, "static const struct vms_desc vms_sub_%s_", em->desc->ident);
+    emitf(em->out, "static const struct vms_desc vms_sub_%s_", em->desc->ident);
     {
         struct vg_buf id = {0};
         ident_part(&id, s->short_name);
-        fprintf(em->out, "%s = {\n    .name = ", id.s);
+        emitf(em->out, "%s = {\n    .name = ", id.s);
         vg_buf_free(&id);
     }
     c_string(em->out, s->name);
-    fprintf(em->out, ",\n    .version = %d,\n    .min_version = %d,\n", s->version, s->version);
+    emitf(em->out, ",\n    .version = %d,\n    .min_version = %d,\n    .size = sizeof(%s),\n",
+          s->version, s->version, em->desc->rec->c_name);
     if (has_fields)
-        fprintf(em->out, "    .fields = %s,\n    .n_fields = VMS_COUNTOF(%s),\n", sym.s, sym.s);
-    fprintf(em->out, "};\n\n");
+        emitf(em->out, "    .fields = %s,\n    .n_fields = VMS_COUNTOF(%s),\n", sym.s, sym.s);
+    emitf(em->out, "};\n\n");
     vg_buf_free(&sym);
 }
 
@@ -391,18 +465,19 @@ static void emit_member_sub(struct emitter *em, size_t i)
     struct vg_buf id = {0};
 
     ident_part(&id, s->short_name);
-    fprintf(em->out, "static const struct vms_desc vms_sub_%s_%s = {\n    .name = ", em->desc->ident,
-            id.s);
+    emitf(em->out, "static const struct vms_desc vms_sub_%s_%s = {\n    .name = ", em->desc->ident,
+          id.s);
     c_string(em->out, s->name);
-    fprintf(em->out, ",\n    .version = %d,\n    .min_version = %d,\n", md->version, md->min_version);
+    emitf(em->out, ",\n    .version = %d,\n    .min_version = %d,\n    .size = sizeof(%s),\n",
+          md->version, md->min_version, md->rec->c_name);
     if (main_field_count(md))
-        fprintf(em->out, "    .fields = vms_fields_%s,\n    .n_fields = VMS_COUNTOF(vms_fields_%s),\n",
-                md->ident, md->ident);
+        emitf(em->out, "    .fields = vms_fields_%s,\n    .n_fields = VMS_COUNTOF(vms_fields_%s),\n",
+              md->ident, md->ident);
     if (md->n_subs)
-        fprintf(em->out, "    .subsections = vms_subs_%s,\n"
-                "    .n_subsections = VMS_COUNTOF(vms_subs_%s),\n", md->ident, md->ident);
+        emitf(em->out, "    .subsections = vms_subs_%s,\n"
+              "    .n_subsections = VMS_COUNTOF(vms_subs_%s),\n", md->ident, md->ident);
     emit_hooks(em->out, md->hooks);
-    fprintf(em->out, "};\n\n");
+    emitf(em->out, "};\n\n");
     vg_buf_free(&id);
 }
 
@@ -425,12 +500,12 @@ static void emit_sub_absent(struct emitter *em, const char *name, size_t sub)
 
         if (f->sub != (int)sub || !f->def)
             continue;
-        c = expr_c(em->desc, f->def);
-        fprintf(em->out, "    s->%s = (%s)(%s);\n", f->c_path, f->member->type->spelling,
-                c ? c : "0");
+        c = expr_c(em, f->def);
+        emitf(em->out, "    s->%s = (%s)(%s);\n", f->c_path, f->member->type->spelling,
+              c ? c : "0");
         free(c);
     }
-    fprintf(em->out, "}\n\n");
+    emitf(em->out, "}\n\n");
 }
 
 static void emit_sub_table(struct emitter *em)
@@ -440,33 +515,33 @@ static void emit_sub_table(struct emitter *em)
 
     if (desc->n_subs == 0)
         return;
-    fprintf(em->out, "const struct vms_subsection vms_subs_%s[%zu] = {\n", desc->ident,
-            desc->n_subs);
+    emitf(em->out, "const struct vms_subsection vms_subs_%s[%zu] = {\n", desc->ident,
+          desc->n_subs);
     for (size_t i = 0; i < desc->n_subs; i++) {
         const struct vg_sub *s = &desc->subs[i];
 
-        fprintf(em->out, "    {\n        .desc = &vms_sub_%s_", desc->ident);
+        emitf(em->out, "    {\n        .desc = &vms_sub_%s_", desc->ident);
         n.len = 0;
         ident_part(&n, s->short_name);
-        fprintf(em->out, "%s,\n", n.s);
+        emitf(em->out, "%s,\n", n.s);
         if (s->member_path)
-            fprintf(em->out, "        .offset = offsetof(%s, %s),\n", desc->rec->c_name,
-                    s->member_path);
+            emitf(em->out, "        .offset = offsetof(%s, %s),\n", desc->rec->c_name,
+                  s->member_path);
         n.len = 0;
         fn_name(&n, desc, s->short_name, "needed");
-        fprintf(em->out, "        .needed = %s,\n", n.s);
+        emitf(em->out, "        .needed = %s,\n", n.s);
         if (sub_has_defaults(desc, i)) {
             n.len = 0;
             fn_name(&n, desc, s->short_name, "absent");
-            fprintf(em->out, "        .absent = %s,\n", n.s);
+            emitf(em->out, "        .absent = %s,\n", n.s);
         }
         if (s->present_path)
-            fprintf(em->out, "        .flags = VMS_SUB_PRESENT_FLAG,\n"
-                    "        .present_offset = offsetof(%s, %s),\n", desc->rec->c_name,
-                    s->present_path);
-        fprintf(em->out, "    },\n");
+            emitf(em->out, "        .flags = VMS_SUB_PRESENT_FLAG,\n"
+                  "        .present_offset = offsetof(%s, %s),\n", desc->rec->c_name,
+                  s->present_path);
+        emitf(em->out, "    },\n");
     }
-    fprintf(em->out, "};\n\n");
+    emitf(em->out, "};\n\n");
     vg_buf_free(&n);
 }
 
@@ -477,20 +552,20 @@ static void emit_layout_asserts(struct emitter *em)
     const struct vg_desc *desc = em->desc;
     const char *t = desc->rec->c_name;
 
-    fprintf(em->out, "/* The layout this table was generated for (vmsgen's view through libclang). */\n");
-    fprintf(em->out, "_Static_assert(sizeof(%s) == %llu, \"%s changed size: run vmsgen again\");\n", t,
-            (unsigned long long)desc->rec->size, t);
+    emitf(em->out, "/* The layout this table was generated for (vmsgen's view through libclang). */\n");
+    emitf(em->out, "_Static_assert(sizeof(%s) == %llu, \"%s changed size: run vmsgen again\");\n", t,
+          (unsigned long long)desc->rec->size, t);
     for (size_t i = 0; i < desc->n_fields; i++) {
         const struct vg_field *f = &desc->fields[i];
 
         if (f->wire == VG_W_UNUSED)
             continue;
-        fprintf(em->out, "_Static_assert(offsetof(%s, %s) == %llu && sizeof(((%s *)0)->%s) == %llu,\n"
-                "               \"%s.%s moved or changed size: run vmsgen again\");\n",
-                t, f->c_path, (unsigned long long)f->offset, t, f->c_path,
-                (unsigned long long)f->member->type->size, t, f->c_path);
+        emitf(em->out, "_Static_assert(offsetof(%s, %s) == %llu && sizeof(((%s *)0)->%s) == %llu,\n"
+              "               \"%s.%s moved or changed size: run vmsgen again\");\n",
+              t, f->c_path, (unsigned long long)f->offset, t, f->c_path,
+              (unsigned long long)f->member->type->size, t, f->c_path);
     }
-    fprintf(em->out, "\n");
+    emitf(em->out, "\n");
 }
 
 /* Prototypes of the user's hooks and codecs, so a mismatched signature fails to compile. */
@@ -505,7 +580,7 @@ static void emit_prototypes(struct emitter *em)
 
     for (int i = 0; i < VG_HOOK_COUNT; i++) {
         if (desc->hooks[i]) {
-            fprintf(em->out, "int %s(%s);\n", desc->hooks[i], params[i]);
+            emitf(em->out, "int %s(%s);\n", desc->hooks[i], params[i]);
             any = true;
         }
     }
@@ -513,14 +588,14 @@ static void emit_prototypes(struct emitter *em)
         const struct vg_field *f = &desc->fields[i];
         if (f->wire != VG_W_CODEC)
             continue;
-        fprintf(em->out, "int %s(vms_stream_t *s, void *field, size_t size, vms_error_t *err);\n",
-                f->codec_get);
-        fprintf(em->out, "int %s(vms_stream_t *s, const void *field, size_t size, vms_error_t *err);\n",
-                f->codec_put);
+        emitf(em->out, "int %s(vms_stream_t *s, void *field, size_t size, vms_error_t *err);\n",
+              f->codec_get);
+        emitf(em->out, "int %s(vms_stream_t *s, const void *field, size_t size, vms_error_t *err);\n",
+              f->codec_put);
         any = true;
     }
     if (any)
-        fprintf(em->out, "\n");
+        emitf(em->out, "\n");
 }
 
 static void emit_codecs(struct emitter *em)
@@ -534,9 +609,9 @@ static void emit_codecs(struct emitter *em)
             continue;
         n.len = 0;
         fn_name(&n, em->desc, f->c_path, "codec");
-        fprintf(em->out, "static const struct vms_codec %s = {\n    .type_name = ", n.s);
+        emitf(em->out, "static const struct vms_codec %s = {\n    .type_name = ", n.s);
         c_string(em->out, f->codec_type);
-        fprintf(em->out, ",\n    .get = %s,\n    .put = %s,\n};\n\n", f->codec_get, f->codec_put);
+        emitf(em->out, ",\n    .get = %s,\n    .put = %s,\n};\n\n", f->codec_get, f->codec_put);
     }
     vg_buf_free(&n);
 }
@@ -547,8 +622,8 @@ static void emit_desc(struct emitter *em, const struct vg_desc *desc)
     bool has_fields;
 
     em->desc = desc;
-    fprintf(em->out, "/* ---- %s: \"%s\", version %d (loads %d..%d) ---- */\n\n", desc->rec->c_name,
-            desc->name, desc->version, desc->min_version, desc->version);
+    emitf(em->out, "/* ---- %s: \"%s\", version %d (loads %d..%d) ---- */\n\n", desc->rec->c_name,
+          desc->name, desc->version, desc->min_version, desc->version);
     emit_layout_asserts(em);
     emit_prototypes(em);
     emit_codecs(em);
@@ -581,35 +656,35 @@ static void emit_desc(struct emitter *em, const struct vg_desc *desc)
             emit_def_sub(em, i);
     }
     emit_sub_table(em);
-    vg_buf_printf(&sym, "vms_fields_%s", desc->ident);
+    emitf(&sym, "vms_fields_%s", desc->ident);
     has_fields = emit_field_table(em, -1, sym.s, false);
-    fprintf(em->out, "const struct vms_desc vms_desc_%s = {\n    .name = ", desc->ident);
+    emitf(em->out, "const struct vms_desc vms_desc_%s = {\n    .name = ", desc->ident);
     c_string(em->out, desc->name);
-    fprintf(em->out, ",\n    .version = %d,\n    .min_version = %d,\n", desc->version,
-            desc->min_version);
+    emitf(em->out, ",\n    .version = %d,\n    .min_version = %d,\n    .size = sizeof(%s),\n",
+          desc->version, desc->min_version, desc->rec->c_name);
     if (desc->priority)
-        fprintf(em->out, "    .priority = %d,\n", desc->priority);
+        emitf(em->out, "    .priority = %d,\n", desc->priority);
     if (desc->unmigratable)
-        fprintf(em->out, "    .unmigratable = true,\n");
+        emitf(em->out, "    .unmigratable = true,\n");
     if (has_fields)
-        fprintf(em->out, "    .fields = %s,\n    .n_fields = VMS_COUNTOF(%s),\n", sym.s, sym.s);
+        emitf(em->out, "    .fields = %s,\n    .n_fields = VMS_COUNTOF(%s),\n", sym.s, sym.s);
     if (desc->n_subs)
-        fprintf(em->out, "    .subsections = vms_subs_%s,\n    .n_subsections = VMS_COUNTOF(vms_subs_%s),\n",
-                desc->ident, desc->ident);
+        emitf(em->out, "    .subsections = vms_subs_%s,\n    .n_subsections = VMS_COUNTOF(vms_subs_%s),\n",
+              desc->ident, desc->ident);
     if (desc->needed) {
         n.len = 0;
         fn_name(&n, desc, "", "needed");
-        fprintf(em->out, "    .needed = %s,\n", n.s);
+        emitf(em->out, "    .needed = %s,\n", n.s);
     }
     emit_hooks(em->out, desc->hooks);
     if (desc->check) {
         n.len = 0;
         fn_name(&n, desc, "", "check");
-        fprintf(em->out, "    .check = %s,\n    .check_text = ", n.s);
+        emitf(em->out, "    .check = %s,\n    .check_text = ", n.s);
         c_string(em->out, desc->check_text);
-        fprintf(em->out, ",\n");
+        emitf(em->out, ",\n");
     }
-    fprintf(em->out, "};\n\n");
+    emitf(em->out, "};\n\n");
     vg_buf_free(&n);
     vg_buf_free(&sym);
 }
@@ -631,44 +706,45 @@ static FILE *open_output(const char *outdir, const char *base, const char *ext, 
     return f;
 }
 
-static void emit_header(const struct vg_model *m, FILE *out, const char *header, const char *base)
+static void emit_header(const struct vg_model *m, struct vg_buf *out, const char *header,
+                        const char *base)
 {
     struct vg_buf guard = {0};
 
     ident_part(&guard, base);
     for (char *p = guard.s; *p; p++)
         *p = (char)(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
-    fprintf(out, "/* Generated by vmsgen from \"%s\". DO NOT EDIT. */\n", file_name(header));
-    fprintf(out, "#ifndef VMSGEN_%s_VMS_H\n#define VMSGEN_%s_VMS_H\n\n", guard.s, guard.s);
-    fprintf(out, "#include <vms/vms.h>\n\n#include \"%s\"\n\n", file_name(header));
-    fprintf(out, "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");
+    emitf(out, "/* Generated by vmsgen from \"%s\". DO NOT EDIT. */\n", file_name(header));
+    emitf(out, "#ifndef VMSGEN_%s_VMS_H\n#define VMSGEN_%s_VMS_H\n\n", guard.s, guard.s);
+    emitf(out, "#include <vms/vms.h>\n\n#include \"%s\"\n\n", file_name(header));
+    emitf(out, "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");
     for (size_t i = 0; i < m->n_descs; i++) {
         const struct vg_desc *desc = m->descs[i];
 
         if (!desc->local)
             continue;
-        fprintf(out, "/* %s: \"%s\", version %d */\n", desc->rec->c_name, desc->name, desc->version);
-        fprintf(out, "extern const struct vms_desc vms_desc_%s;\n", desc->ident);
+        emitf(out, "/* %s: \"%s\", version %d */\n", desc->rec->c_name, desc->name, desc->version);
+        emitf(out, "extern const struct vms_desc vms_desc_%s;\n", desc->ident);
         if (main_field_count(desc))
-            fprintf(out, "extern const struct vms_field vms_fields_%s[%zu];\n", desc->ident,
-                    main_field_count(desc));
+            emitf(out, "extern const struct vms_field vms_fields_%s[%zu];\n", desc->ident,
+                  main_field_count(desc));
         if (desc->n_subs)
-            fprintf(out, "extern const struct vms_subsection vms_subs_%s[%zu];\n", desc->ident,
-                    desc->n_subs);
-        fprintf(out, "\n");
+            emitf(out, "extern const struct vms_subsection vms_subs_%s[%zu];\n", desc->ident,
+                  desc->n_subs);
+        emitf(out, "\n");
     }
-    fprintf(out, "#ifdef __cplusplus\n}\n#endif\n\n#endif /* VMSGEN_%s_VMS_H */\n", guard.s);
+    emitf(out, "#ifdef __cplusplus\n}\n#endif\n\n#endif /* VMSGEN_%s_VMS_H */\n", guard.s);
     vg_buf_free(&guard);
 }
 
 /* The .vms.h of every other header whose descriptions this one uses. */
-static void emit_includes(const struct vg_model *m, FILE *out, const char *base)
+static void emit_includes(const struct vg_model *m, struct vg_buf *out, const char *base)
 {
     const char *done[64];
     size_t n_done = 0;
 
-    fprintf(out, "#include <stdbool.h>\n#include <stddef.h>\n#include <stdint.h>\n\n");
-    fprintf(out, "#include \"%s.vms.h\"\n", base);
+    emitf(out, "#include <stdbool.h>\n#include <stddef.h>\n#include <stdint.h>\n\n");
+    emitf(out, "#include \"%s.vms.h\"\n", base);
     for (size_t i = 0; i < m->n_descs; i++) {
         const struct vg_desc *desc = m->descs[i];
         bool seen = false;
@@ -682,52 +758,66 @@ static void emit_includes(const struct vg_model *m, FILE *out, const char *base)
         done[n_done++] = desc->rec->loc.file;
         {
             char *other = base_name(desc->rec->loc.file);
-            fprintf(out, "#include \"%s.vms.h\"\n", other);
+            emitf(out, "#include \"%s.vms.h\"\n", other);
             free(other);
         }
     }
-    fprintf(out, "\n#if VMS_DESC_ABI != %d\n#error \"%s.vms.c was generated for vmstate descriptor "
-            "ABI %d: regenerate it with the vmsgen of this vmstate\"\n#endif\n\n",
-            EMIT_DESC_ABI, base, EMIT_DESC_ABI);
+    emitf(out, "\n#if VMS_DESC_ABI != %d\n#error \"%s.vms.c was generated for vmstate descriptor "
+          "ABI %d: regenerate it with the vmsgen of this vmstate\"\n#endif\n\n",
+          EMIT_DESC_ABI, base, EMIT_DESC_ABI);
 }
 
 /* Expressions read members through this (only emitted when used: clang flags unused ones). */
-static void emit_int_helper(FILE *out)
+static void emit_int_helper(struct vg_buf *out)
 {
-    fprintf(out, "/* Expressions are evaluated in int64_t; members are read through this. */\n"
-            "static inline int64_t vmsgen_int(int64_t v)\n{\n    return v;\n}\n\n");
+    emitf(out, "/* Expressions are evaluated in int64_t; members are read through this. */\n"
+          "static inline int64_t vmsgen_int(int64_t v)\n{\n    return v;\n}\n\n");
 }
 
+/* Writes the @n buffers of @parts to @f; false on an I/O error (closes @f either way). */
+static bool write_parts(FILE *f, const struct vg_buf *parts, size_t n)
+{
+    bool ok = true;
+
+    for (size_t i = 0; i < n; i++)
+        if (parts[i].len && fwrite(parts[i].s, 1, parts[i].len, f) != parts[i].len)
+            ok = false;
+    return fclose(f) == 0 && ok;
+}
+
+/*
+ * The .vms.c is built in memory: its prologue, then vmsgen_int() if some
+ * expression used it (before its first use), then the body.
+ */
 int vg_emit_c(const struct vg_model *m, const char *header, const char *outdir, struct vg_diags *d)
 {
     char *base = base_name(header), *hpath = NULL, *cpath = NULL;
     FILE *h = open_output(outdir, base, ".vms.h", &hpath, d);
     FILE *c = h ? open_output(outdir, base, ".vms.c", &cpath, d) : NULL;
-    char *body = NULL;
-    size_t body_len = 0;
-    struct emitter em = {.m = m, .out = c ? open_memstream(&body, &body_len) : NULL};
+    struct vg_buf hbuf = {0}, cparts[3] = {{0}, {0}, {0}}; /* prologue, helper, body */
+    struct emitter em = {.m = m, .out = &cparts[2]};
     int ret = -1;
 
-    if (h && c && em.out) {
-        emit_header(m, h, header, base);
+    if (h && c) {
+        emit_header(m, &hbuf, header, base);
         for (size_t i = 0; i < m->n_descs; i++)
             if (m->descs[i]->local)
                 emit_desc(&em, m->descs[i]);
-        fclose(em.out);
-        fprintf(c, "/* Generated by vmsgen from \"%s\". DO NOT EDIT. */\n", file_name(header));
-        emit_includes(m, c, base);
-        if (body && strstr(body, "vmsgen_int("))
-            emit_int_helper(c);
-        fwrite(body, 1, body_len, c);
+        emitf(&cparts[0], "/* Generated by vmsgen from \"%s\". DO NOT EDIT. */\n", file_name(header));
+        emit_includes(m, &cparts[0], base);
+        if (em.uses_int)
+            emit_int_helper(&cparts[1]);
         ret = 0;
     }
-    free(body);
-    if (h && fclose(h) != 0)
+    if (h && !write_parts(h, &hbuf, 1))
         ret = -1;
-    if (c && fclose(c) != 0)
+    if (c && !write_parts(c, cparts, 3))
         ret = -1;
     if (ret && (h || c))
         vg_error(d, (struct vg_loc){0}, "writing the generated files in '%s' failed", outdir);
+    vg_buf_free(&hbuf);
+    for (size_t i = 0; i < 3; i++)
+        vg_buf_free(&cparts[i]);
     free(base);
     free(hpath);
     free(cpath);

@@ -36,28 +36,58 @@ char *vgp_strndup(const char *s, size_t n)
     return p;
 }
 
+/* Makes room for @extra more bytes and a NUL in @b. */
+static void buf_reserve(struct vg_buf *b, size_t extra)
+{
+    size_t cap = b->cap ? b->cap : 64;
+
+    if (b->len + extra + 1 <= b->cap)
+        return;
+    while (cap < b->len + extra + 1)
+        cap *= 2;
+    b->s = vgp_realloc(b->s, cap);
+    b->cap = cap;
+}
+
+/* Prints into the spare capacity first: a second vsnprintf only when that overflowed. */
 void vg_buf_printf(struct vg_buf *b, const char *fmt, ...)
 {
     va_list ap;
     int n;
 
+    buf_reserve(b, 63);
     va_start(ap, fmt);
-    n = vsnprintf(NULL, 0, fmt, ap);
+    n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
     va_end(ap);
     if (n < 0)
         abort(); /* a bad format: an internal bug */
     if (b->len + (size_t)n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-
-        while (cap < b->len + (size_t)n + 1)
-            cap *= 2;
-        b->s = vgp_realloc(b->s, cap);
-        b->cap = cap;
+        buf_reserve(b, (size_t)n);
+        va_start(ap, fmt);
+        vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+        va_end(ap);
     }
-    va_start(ap, fmt);
-    vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
-    va_end(ap);
     b->len += (size_t)n;
+}
+
+void vg_buf_append(struct vg_buf *b, const char *s, size_t n)
+{
+    buf_reserve(b, n);
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+}
+
+void vg_buf_puts(struct vg_buf *b, const char *s)
+{
+    vg_buf_append(b, s, strlen(s));
+}
+
+void vg_buf_putc(struct vg_buf *b, char c)
+{
+    buf_reserve(b, 1);
+    b->s[b->len++] = c;
+    b->s[b->len] = '\0';
 }
 
 void vg_buf_free(struct vg_buf *b)
@@ -325,6 +355,15 @@ void vg_expr_eval_explain(const struct vg_expr *bad, vg_lookup_fn lookup, void *
 
 /* ---- C output ---- */
 
+/* " op " between the operands of a binary node (", " for the comma operator). */
+static void binary_op(struct vg_buf *out, int op)
+{
+    if (op != ',')
+        vg_buf_putc(out, ' ');
+    vg_buf_puts(out, vg_op_text(op));
+    vg_buf_putc(out, ' ');
+}
+
 static bool to_c(const struct vg_expr *e, vg_name_fn name_fn, void *ctx, struct vg_buf *out)
 {
     switch (e->kind) {
@@ -333,31 +372,32 @@ static bool to_c(const struct vg_expr *e, vg_name_fn name_fn, void *ctx, struct 
         vg_buf_printf(out, "%" PRIu64 "LL", e->ival);
         return true;
     case VG_E_UNARY:
-        vg_buf_printf(out, "(%s", vg_op_text(e->op));
+        vg_buf_putc(out, '(');
+        vg_buf_puts(out, vg_op_text(e->op));
         if (!to_c(e->a, name_fn, ctx, out))
             return false;
-        vg_buf_printf(out, ")");
+        vg_buf_putc(out, ')');
         return true;
     case VG_E_BINARY:
-        vg_buf_printf(out, "(");
+        vg_buf_putc(out, '(');
         if (!to_c(e->a, name_fn, ctx, out))
             return false;
-        vg_buf_printf(out, e->op == ',' ? ", " : " %s ", vg_op_text(e->op));
+        binary_op(out, e->op);
         if (!to_c(e->b, name_fn, ctx, out))
             return false;
-        vg_buf_printf(out, ")");
+        vg_buf_putc(out, ')');
         return true;
     case VG_E_COND:
-        vg_buf_printf(out, "(");
+        vg_buf_putc(out, '(');
         if (!to_c(e->a, name_fn, ctx, out))
             return false;
-        vg_buf_printf(out, " ? ");
+        vg_buf_puts(out, " ? ");
         if (!to_c(e->b, name_fn, ctx, out))
             return false;
-        vg_buf_printf(out, " : ");
+        vg_buf_puts(out, " : ");
         if (!to_c(e->c, name_fn, ctx, out))
             return false;
-        vg_buf_printf(out, ")");
+        vg_buf_putc(out, ')');
         return true;
     default: /* names, version, a.b, a[i], sizeof and countof: the caller knows the struct */
         return name_fn(ctx, e, out);
@@ -456,7 +496,7 @@ static void text(const struct vg_expr *e, struct vg_buf *out)
         int p = binary_prec(e->op);
 
         text_at(e->a, p, out); /* left-associative: the left side may bind as loosely */
-        vg_buf_printf(out, e->op == ',' ? ", " : " %s ", vg_op_text(e->op));
+        binary_op(out, e->op);
         text_at(e->b, p + 1, out);
         break;
     }

@@ -28,6 +28,7 @@ struct ctx {
     vms_stream_t *s;
     vms_error_t *err;
     struct vmsp_json *desc; /* vmdesc sink while saving, else NULL */
+    struct vmsp_txn *txn;   /* atomic load: allocations and post_load go through it */
     int depth;
     size_t nframes;
     struct frame frames[MAX_FRAMES];
@@ -227,17 +228,12 @@ static size_t field_capacity(const struct vms_field *f)
     return 0;
 }
 
-/* Number of elements of @f in @opaque now; a count beyond capacity is an error. */
-static int field_count(struct ctx *c, const struct vms_field *f, const void *opaque, size_t *n)
+/* The variable count of @f in @opaque, as stored (count member or count_fn). */
+static struct wide count_value(const struct vms_field *f, const void *opaque)
 {
     const uint8_t *cp = (const uint8_t *)opaque + f->count_offset;
-    size_t cap = field_capacity(f);
     struct wide w;
 
-    if (!(f->flags & VMS_F_VARRAY)) {
-        *n = f->num ? f->num : 1;
-        return 0;
-    }
     if (f->count_fn) {
         int64_t v = f->count_fn(opaque);
         w.neg = v < 0;
@@ -247,6 +243,35 @@ static int field_count(struct ctx *c, const struct vms_field *f, const void *opa
         w.bits = f->count_signed ? (uint64_t)read_signed(cp, f->count_size)
                                  : read_unsigned(cp, f->count_size);
     }
+    return w;
+}
+
+bool vmsp_field_count(const struct vms_field *f, const void *opaque, size_t *n)
+{
+    struct wide w;
+
+    if (!(f->flags & VMS_F_VARRAY)) {
+        *n = f->num ? f->num : 1;
+        return true;
+    }
+    w = count_value(f, opaque);
+    if (w.neg || w.bits > field_capacity(f))
+        return false;
+    *n = (size_t)w.bits;
+    return true;
+}
+
+/* Number of elements of @f in @opaque now; a count beyond capacity is an error. */
+static int field_count(struct ctx *c, const struct vms_field *f, const void *opaque, size_t *n)
+{
+    size_t cap = field_capacity(f);
+    struct wide w;
+
+    if (!(f->flags & VMS_F_VARRAY)) {
+        *n = f->num ? f->num : 1;
+        return 0;
+    }
+    w = count_value(f, opaque);
     if (w.neg)
         return fail(c, VMS_ERR_RANGE, "negative element count %" PRId64, (int64_t)w.bits);
     if (w.bits > cap)
@@ -590,6 +615,7 @@ static void ctx_init(struct ctx *c, vms_stream_t *s, vms_error_t *err, const cha
     c->s = s;
     c->err = err;
     c->desc = NULL;
+    c->txn = NULL;
     c->depth = 0;
     c->nframes = 0;
     path_name(c, 0, root ? root : "");
@@ -775,7 +801,16 @@ static int load_alloc(struct ctx *c, const struct vms_field *f, void **slot, siz
         free(mem);
         return ret;
     }
-    free(*slot);
+    if (c->txn) {
+        /* Atomic: *slot is in the scratch copy; the device's storage goes at the commit. */
+        if (mem && vmsp_txn_adopt(c->txn, mem, n * f->size)) {
+            free(mem);
+            return fail(c, VMS_ERR_NOMEM, "out of memory");
+        }
+        vmsp_txn_replace(c->txn, *slot);
+    } else {
+        free(*slot);
+    }
     *slot = mem;
     return 0;
 }
@@ -952,7 +987,11 @@ static int load_desc(struct ctx *c, const struct vms_desc *d, void *opaque, int 
         ret = load_body(c, d, opaque, version);
     if (ret == 0)
         ret = run_check(c, d->check, d->check_text, opaque, version, NULL);
-    if (ret == 0 && d->post_load) {
+    if (ret == 0 && d->post_load && c->txn) {
+        /* Atomic: post_load must see the device, so it waits for the commit. */
+        if (vmsp_txn_defer(c->txn, d, opaque, version, c->frames[0].name))
+            ret = fail(c, VMS_ERR_NOMEM, "out of memory");
+    } else if (ret == 0 && d->post_load) {
         vms_error_init(&herr);
         ret = hook_result(c, d->post_load(opaque, version, &herr), &herr, "post_load", d);
     }
@@ -961,28 +1000,56 @@ static int load_desc(struct ctx *c, const struct vms_desc *d, void *opaque, int 
 }
 
 int vmsp_load_desc(vms_stream_t *s, const struct vms_desc *d, void *opaque, int version,
-                   const char *root, vms_error_t *err)
+                   const char *root, struct vmsp_txn *txn, vms_error_t *err)
 {
     struct ctx c;
+    int ret;
 
     if (!s || !d)
         return vms_error_set(err, VMS_ERR_INVAL, 0, -1, NULL, "NULL stream or description");
     ctx_init(&c, s, err, root ? root : d->name);
     if (vmsp_stream_failed(s))
         return stream_fail(&c);
+    if (txn) {
+        ret = vmsp_txn_snapshot(txn, d, opaque, &opaque, c.frames[0].name, err);
+        if (ret)
+            return ret;
+        c.txn = txn;
+    }
     return load_desc(&c, d, opaque, version);
+}
+
+int vmsp_run_post_load(vms_stream_t *s, const struct vms_desc *d, void *opaque, int version,
+                       const char *root, vms_error_t *err)
+{
+    vms_error_t herr;
+    struct ctx c;
+
+    ctx_init(&c, s, err, root);
+    vms_error_init(&herr);
+    return hook_result(&c, d->post_load(opaque, version, &herr), &herr, "post_load", d);
 }
 
 int vms_load_flags(vms_stream_t *s, const struct vms_desc *d, void *opaque, int version,
                    unsigned flags, vms_error_t *err)
 {
+    struct vmsp_txn *txn;
+    int ret;
+
     if (flags & ~(unsigned)(VMS_LOAD_ATOMIC | VMS_LOAD_ALLOW_MISSING | VMS_LOAD_ALLOW_NO_VMDESC))
         return vms_error_set(err, VMS_ERR_INVAL, 0, -1, d ? d->name : NULL,
                              "unknown load flags 0x%x", flags);
-    if (flags & VMS_LOAD_ATOMIC)
-        return vms_error_set(err, VMS_ERR_UNSUPPORTED, 0, -1, d ? d->name : NULL,
-                             "atomic loads are not supported yet");
-    return vmsp_load_desc(s, d, opaque, version, NULL, err);
+    if (!(flags & VMS_LOAD_ATOMIC))
+        return vmsp_load_desc(s, d, opaque, version, NULL, NULL, err);
+    txn = vmsp_txn_new();
+    if (!txn)
+        return vms_error_set(err, VMS_ERR_NOMEM, 0, -1, d ? d->name : NULL, "out of memory");
+    ret = vmsp_load_desc(s, d, opaque, version, NULL, txn, err);
+    if (ret) {
+        vmsp_txn_abort(txn);
+        return ret;
+    }
+    return vmsp_txn_commit(txn, s, err);
 }
 
 int vms_load(vms_stream_t *s, const struct vms_desc *d, void *opaque, int version,

@@ -174,6 +174,7 @@ struct loader {
     vms_error_t *err;
     uint32_t *ids;          /* section ids seen, to refuse reuse */
     size_t n_ids;
+    struct vmsp_txn *txn;   /* VMS_LOAD_ATOMIC: every section loads into it */
 };
 
 #define LERR(l, code, ...) stream_err((l)->s, (l)->err, code, NULL, __VA_ARGS__)
@@ -343,7 +344,7 @@ static int load_full(struct loader *l, uint8_t type)
     if (version > INT32_MAX)
         return stream_err(l->s, l->err, VMS_ERR_VERSION, idstr, "invalid version %" PRIu32,
                           version);
-    ret = vmsp_load_desc(l->s, e->desc, e->opaque, (int)version, e->idstr, l->err);
+    ret = vmsp_load_desc(l->s, e->desc, e->opaque, (int)version, e->idstr, l->txn, l->err);
     if (ret)
         return ret;
     e->loaded = true;
@@ -450,14 +451,15 @@ int vms_load_all(vms_registry_t *r, vms_stream_t *s, vms_error_t *err)
         return vms_error_set(err, VMS_ERR_INVAL, 0, -1, NULL, "NULL registry or stream");
     if (r->flags & ~(unsigned)(VMS_LOAD_ATOMIC | VMS_LOAD_ALLOW_MISSING | VMS_LOAD_ALLOW_NO_VMDESC))
         return vms_error_set(err, VMS_ERR_INVAL, 0, -1, NULL, "unknown load flags 0x%x", r->flags);
-    if (r->flags & VMS_LOAD_ATOMIC)
-        return vms_error_set(err, VMS_ERR_UNSUPPORTED, 0, -1, NULL,
-                             "atomic loads are not supported yet");
     for (size_t i = 0; i < r->n; i++)
         r->entries[i].loaded = false;
     l.ids = calloc(r->n ? r->n : 1, sizeof(*l.ids));
-    if (!l.ids)
+    if (l.ids && (r->flags & VMS_LOAD_ATOMIC))
+        l.txn = vmsp_txn_new();
+    if (!l.ids || ((r->flags & VMS_LOAD_ATOMIC) && !l.txn)) {
+        free(l.ids);
         return vms_error_set(err, VMS_ERR_NOMEM, 0, -1, NULL, "out of memory");
+    }
     ret = vms_stream_error(s, err);
     if (ret == 0)
         ret = load_header(&l);
@@ -469,6 +471,11 @@ int vms_load_all(vms_registry_t *r, vms_stream_t *s, vms_error_t *err)
         ret = load_trailer(&l);
     if (ret == 0)
         ret = check_missing(&l);
+    /* Atomic: devices change only now, all together, and post_load follows in stream order. */
+    if (l.txn && ret == 0)
+        ret = vmsp_txn_commit(l.txn, s, err);
+    else
+        vmsp_txn_abort(l.txn);
     free(l.ids);
     return ret;
 }

@@ -102,8 +102,62 @@ void vmsp_json_int(struct vmsp_json *j, const char *key, int64_t value);
 int vmsp_save_desc(vms_stream_t *s, const struct vms_desc *d, void *opaque, int version,
                    struct vmsp_json *desc, vms_error_t *err);
 
-/* The engine's load with the root of error paths set to @root (an idstr) or d->name. */
+/* An atomic load in progress (atomic.c, below). */
+struct vmsp_txn;
+
+/*
+ * The engine's load with the root of error paths set to @root (an idstr) or
+ * d->name. With @txn (an atomic load) it snapshots @opaque into @txn and
+ * loads into the scratch copy; the caller then commits or aborts @txn.
+ */
 int vmsp_load_desc(vms_stream_t *s, const struct vms_desc *d, void *opaque, int version,
-                   const char *root, vms_error_t *err);
+                   const char *root, struct vmsp_txn *txn, vms_error_t *err);
+
+/* Runs d->post_load on @opaque, reporting a failure at @root (an atomic load's commit). */
+int vmsp_run_post_load(vms_stream_t *s, const struct vms_desc *d, void *opaque, int version,
+                       const char *root, vms_error_t *err);
+
+/* The element count of @f in @opaque now; false when negative or beyond capacity. */
+bool vmsp_field_count(const struct vms_field *f, const void *opaque, size_t *n);
+
+/*
+ * Atomic loads (atomic.c). A transaction (struct vmsp_txn, declared above)
+ * holds scratch copies of devices and of the storage their pointer fields
+ * reach, the allocations the load made and the post_load calls it deferred,
+ * until it commits or aborts.
+ */
+/* A new, empty transaction; NULL when out of memory. Ends with commit or abort. */
+struct vmsp_txn *vmsp_txn_new(void);
+
+/*
+ * Adds a scratch copy of @real (d->size bytes, deep-copying pointer fields)
+ * and sets *@scratch to it. Returns 0 or VMS_ERR_INVAL (d->size is 0, a
+ * pointer field that cannot be copied) / VMS_ERR_NOMEM, with @root in @err.
+ */
+int vmsp_txn_snapshot(struct vmsp_txn *t, const struct vms_desc *d, void *real, void **scratch,
+                      const char *root, vms_error_t *err);
+
+/* The engine allocated @mem (@len bytes) for a VMS_F_ALLOC field: freed on abort. 0 or NOMEM. */
+int vmsp_txn_adopt(struct vmsp_txn *t, void *mem, size_t len);
+
+/*
+ * A VMS_F_ALLOC field's pointer @old is being replaced: frees it if this
+ * transaction allocated it (the device's own storage is freed at the commit).
+ */
+void vmsp_txn_replace(struct vmsp_txn *t, void *old);
+
+/* Records post_load of @d on the scratch object @opaque, to run after the commit. 0 or NOMEM. */
+int vmsp_txn_defer(struct vmsp_txn *t, const struct vms_desc *d, void *opaque, int version,
+                   const char *root);
+
+/*
+ * Copies every scratch object back into its device, frees the storage the
+ * load replaced, then runs the deferred post_loads in order (stopping at the
+ * first failure, which it returns). Frees @t.
+ */
+int vmsp_txn_commit(struct vmsp_txn *t, vms_stream_t *s, vms_error_t *err);
+
+/* Discards the scratch copies and every allocation the load made; frees @t. NULL is fine. */
+void vmsp_txn_abort(struct vmsp_txn *t);
 
 #endif /* VMS_PRIVATE_H */

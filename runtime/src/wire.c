@@ -101,6 +101,37 @@ static int check_count(struct vcheck *v, const struct vms_desc *d, const struct 
     return 0;
 }
 
+/* Whether @len bytes at @offset fit in @size (without overflow). */
+static bool fits(size_t offset, size_t len, size_t size)
+{
+    return offset <= size && len <= size - offset;
+}
+
+/* With d->size set: the field's member (and its count member) lie inside the struct. */
+static int check_extent(struct vcheck *v, const struct vms_desc *d, const struct vms_field *f)
+{
+    size_t num = f->num ? f->num : 1, len;
+
+    if (!d->size || f->type == VMS_WT_UNUSED)
+        return 0; /* unused bytes are never stored */
+    if (f->flags & VMS_F_ARRAY_OF_POINTER)
+        len = num > SIZE_MAX / sizeof(void *) ? SIZE_MAX : num * sizeof(void *);
+    else if (f->flags & VMS_F_POINTER)
+        len = sizeof(void *);
+    else
+        len = num > SIZE_MAX / (f->size ? f->size : 1) ? SIZE_MAX : num * f->size;
+    if (!fits(f->offset, len, d->size))
+        return vfail(v, d->name, f->name, "member at offset %zu (%zu bytes) exceeds the struct "
+                     "size %zu", f->offset, len, d->size);
+    if ((f->flags & VMS_F_VARRAY) && !f->count_fn && !fits(f->count_offset, f->count_size, d->size))
+        return vfail(v, d->name, f->name, "count member at offset %zu exceeds the struct size %zu",
+                     f->count_offset, d->size);
+    if (f->type == VMS_WT_STRUCT && f->desc && f->desc->size > f->size)
+        return vfail(v, d->name, f->name, "element size %zu is below the size %zu of '%s'",
+                     f->size, f->desc->size, f->desc->name);
+    return 0;
+}
+
 static int check_field(struct vcheck *v, const struct vms_desc *d, const struct vms_field *f)
 {
     size_t wsize;
@@ -131,7 +162,7 @@ static int check_field(struct vcheck *v, const struct vms_desc *d, const struct 
         return vfail(v, d->name, f->name, "%s", "a former wire type applies to integers only");
     if (f->until && f->until <= f->since)
         return vfail(v, d->name, f->name, "%s", "until must be above since");
-    if (check_count(v, d, f))
+    if (check_count(v, d, f) || check_extent(v, d, f))
         return VMS_ERR_INVAL;
     return f->type == VMS_WT_STRUCT ? check_desc(v, f->desc) : 0;
 }
@@ -147,15 +178,24 @@ static int check_subsections(struct vcheck *v, const struct vms_desc *d)
 
         if (!sd || !sd->name)
             return vfail(v, d->name, NULL, "%s", "subsection without a description");
-        if (strncmp(sd->name, d->name, plen) != 0 || sd->name[plen] != '/' || !sd->name[plen + 1])
-            return vfail(v, d->name, NULL, "subsection '%s' must be named '<parent>/<name>'",
-                         sd->name);
+        /* QEMU requires only the parent's name as a prefix ("pckbd_outport" in "pckbd") */
+        if (strncmp(sd->name, d->name, plen) != 0 || !sd->name[plen])
+            return vfail(v, d->name, NULL, "subsection '%s' must start with the name of its "
+                         "parent '%s' and be longer", sd->name, d->name);
         if (strlen(sd->name) > VMSP_NAME_MAX)
             return vfail(v, d->name, NULL, "subsection name '%s' is longer than 255 bytes",
                          sd->name);
         for (size_t k = 0; k < i; k++)
             if (d->subsections[k].desc && !strcmp(d->subsections[k].desc->name, sd->name))
                 return vfail(v, d->name, NULL, "subsection '%s' is listed twice", sd->name);
+        if (d->size && sd->size && !fits(d->subsections[i].offset, sd->size, d->size))
+            return vfail(v, d->name, NULL, "subsection '%s' (%zu bytes at offset %zu) exceeds "
+                         "the struct size %zu", sd->name, sd->size, d->subsections[i].offset,
+                         d->size);
+        if (d->size && (d->subsections[i].flags & VMS_SUB_PRESENT_FLAG) &&
+            !fits(d->subsections[i].present_offset, sizeof(bool), d->size))
+            return vfail(v, d->name, NULL, "present flag of '%s' exceeds the struct size %zu",
+                         sd->name, d->size);
         if (check_desc(v, sd))
             return VMS_ERR_INVAL;
     }

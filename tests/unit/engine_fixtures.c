@@ -34,6 +34,7 @@ const struct vms_desc pvdev_desc = {
     .name = "pv",
     .version = 1,
     .min_version = 1,
+    .size = sizeof(struct pvdev),
     .fields = pvdev_fields,
     .n_fields = VMS_COUNTOF(pvdev_fields),
 };
@@ -61,6 +62,7 @@ const struct vms_desc aldev_desc = {
     .name = "al",
     .version = 1,
     .min_version = 1,
+    .size = sizeof(struct aldev),
     .fields = aldev_fields,
     .n_fields = VMS_COUNTOF(aldev_fields),
 };
@@ -94,6 +96,7 @@ static const struct vms_desc inner_desc = {
     .name = "inner",
     .version = 1,
     .min_version = 1,
+    .size = sizeof(struct inner),
     .fields = inner_fields,
     .n_fields = VMS_COUNTOF(inner_fields),
 };
@@ -126,6 +129,7 @@ const struct vms_desc outer_desc = {
     .name = "outer",
     .version = 1,
     .min_version = 1,
+    .size = sizeof(struct outer),
     .fields = outer_fields,
     .n_fields = VMS_COUNTOF(outer_fields),
 };
@@ -153,6 +157,7 @@ static const struct vms_desc fifo_desc = {
     .name = "sdev/fifo",
     .version = 1,
     .min_version = 1,
+    .size = sizeof(struct fifo_state),
     .fields = fifo_fields,
     .n_fields = VMS_COUNTOF(fifo_fields),
 };
@@ -197,6 +202,7 @@ const struct vms_desc sdev_desc = {
     .name = "sdev",
     .version = 1,
     .min_version = 1,
+    .size = sizeof(struct sdev),
     .fields = sdev_fields,
     .n_fields = VMS_COUNTOF(sdev_fields),
     .subsections = sdev_subs,
@@ -224,6 +230,7 @@ static const struct vms_desc gate_extra_desc = {
     .name = "gate/extra",
     .version = 1,
     .min_version = 1,
+    .size = sizeof(struct gdev),
     .fields = gate_extra_fields,
     .n_fields = VMS_COUNTOF(gate_extra_fields),
 };
@@ -255,6 +262,7 @@ const struct vms_desc gate_desc = {
     .name = "gate",
     .version = 3,
     .min_version = 1,
+    .size = sizeof(struct gdev),
     .fields = gate_fields,
     .n_fields = VMS_COUNTOF(gate_fields),
     .subsections = gate_subs,

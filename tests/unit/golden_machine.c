@@ -26,7 +26,7 @@ static const struct vms_field ctrl_ext_fields[] = {
     {.name = "ext_val", .type = VMS_WT_UINT32, .offset = offsetof(struct ctrl, ext_val), .size = 4},
 };
 static const struct vms_desc ctrl_ext_desc = {
-    .name = "ctrl/ext", .version = 1, .min_version = 1,
+    .name = "ctrl/ext", .version = 1, .min_version = 1, .size = sizeof(struct ctrl),
     .fields = ctrl_ext_fields, .n_fields = VMS_COUNTOF(ctrl_ext_fields),
 };
 
@@ -34,7 +34,7 @@ static const struct vms_field ctrl_legacy_fields[] = {
     {.name = "legacy", .type = VMS_WT_UINT16, .offset = offsetof(struct ctrl, legacy), .size = 2},
 };
 static const struct vms_desc ctrl_legacy_desc = {
-    .name = "ctrl/legacy", .version = 1, .min_version = 1,
+    .name = "ctrl/legacy", .version = 1, .min_version = 1, .size = sizeof(struct ctrl),
     .fields = ctrl_legacy_fields, .n_fields = VMS_COUNTOF(ctrl_legacy_fields),
 };
 
@@ -65,7 +65,7 @@ static const struct vms_subsection ctrl_subs[] = {
 };
 
 const struct vms_desc ctrl_desc = {
-    .name = "ctrl", .version = 3, .min_version = 1,
+    .name = "ctrl", .version = 3, .min_version = 1, .size = sizeof(struct ctrl),
     .fields = ctrl_fields, .n_fields = VMS_COUNTOF(ctrl_fields),
     .subsections = ctrl_subs, .n_subsections = VMS_COUNTOF(ctrl_subs),
 };
@@ -76,7 +76,7 @@ static const struct vms_field uart_chan_fields[] = {
     {.name = "level", .type = VMS_WT_INT32, .offset = offsetof(struct uart_chan, level), .size = 4},
 };
 static const struct vms_desc uart_chan_desc = {
-    .name = "uart/chan", .version = 1, .min_version = 1,
+    .name = "uart/chan", .version = 1, .min_version = 1, .size = sizeof(struct uart_chan),
     .fields = uart_chan_fields, .n_fields = VMS_COUNTOF(uart_chan_fields),
 };
 
@@ -90,7 +90,7 @@ static const struct vms_field uart_fields[] = {
 };
 
 const struct vms_desc uart_desc = {
-    .name = "uart", .version = 2, .min_version = 2,
+    .name = "uart", .version = 2, .min_version = 2, .size = sizeof(struct uart),
     .fields = uart_fields, .n_fields = VMS_COUNTOF(uart_fields),
 };
 
@@ -107,7 +107,7 @@ static bool never_needed(const void *opaque, int version)
 }
 
 const struct vms_desc dbg_desc = {
-    .name = "dbg", .version = 1, .min_version = 1,
+    .name = "dbg", .version = 1, .min_version = 1, .size = sizeof(struct dbg),
     .fields = dbg_fields, .n_fields = VMS_COUNTOF(dbg_fields), .needed = never_needed,
 };
 
@@ -119,7 +119,7 @@ static const struct vms_field pic_fields[] = {
 };
 
 const struct vms_desc pic_desc = {
-    .name = "pic", .version = 1, .min_version = 1, .priority = 1,
+    .name = "pic", .version = 1, .min_version = 1, .size = sizeof(struct pic), .priority = 1,
     .fields = pic_fields, .n_fields = VMS_COUNTOF(pic_fields),
 };
 

@@ -46,7 +46,7 @@ static const struct vms_field dma_regs_fields[] = {
 };
 
 static const struct vms_desc dma_regs_desc = {
-    .name = "dma_regs", .version = 1, .min_version = 1,
+    .name = "dma_regs", .version = 1, .min_version = 1, .size = sizeof(struct dma_regs),
     .fields = dma_regs_fields, .n_fields = VMS_COUNTOF(dma_regs_fields),
 };
 
@@ -60,7 +60,7 @@ static const struct vms_field dma_fields[] = {
 };
 
 static const struct vms_desc dma_desc = {
-    .name = "dma", .version = 1, .min_version = 1,
+    .name = "dma", .version = 1, .min_version = 1, .size = sizeof(struct dma_cont),
     .fields = dma_fields, .n_fields = VMS_COUNTOF(dma_fields),
 };
 
@@ -91,7 +91,7 @@ static const struct vms_field hpet_timer_fields[] = {
 };
 
 static const struct vms_desc hpet_timer_desc = {
-    .name = "hpet_timer", .version = 1, .min_version = 1,
+    .name = "hpet_timer", .version = 1, .min_version = 1, .size = sizeof(struct hpet_timer),
     .fields = hpet_timer_fields, .n_fields = VMS_COUNTOF(hpet_timer_fields),
 };
 
@@ -99,14 +99,14 @@ static const struct vms_field hpet_rtc_fields[] = {
     {.name = "rtc_irq_level", .type = VMS_WT_UINT8, .offset = offsetof(struct hpet, rtc_irq_level), .size = 1},
 };
 static const struct vms_desc hpet_rtc_desc = {
-    .name = "hpet/rtc_irq_level", .version = 1, .min_version = 1,
+    .name = "hpet/rtc_irq_level", .version = 1, .min_version = 1, .size = sizeof(struct hpet),
     .fields = hpet_rtc_fields, .n_fields = VMS_COUNTOF(hpet_rtc_fields),
 };
 static const struct vms_field hpet_offset_fields[] = {
     {.name = "hpet_offset", .type = VMS_WT_UINT64, .offset = offsetof(struct hpet, hpet_offset), .size = 8},
 };
 static const struct vms_desc hpet_offset_desc = {
-    .name = "hpet/offset", .version = 1, .min_version = 1,
+    .name = "hpet/offset", .version = 1, .min_version = 1, .size = sizeof(struct hpet),
     .fields = hpet_offset_fields, .n_fields = VMS_COUNTOF(hpet_offset_fields),
 };
 
@@ -139,7 +139,7 @@ static const struct vms_field hpet_fields[] = {
 };
 
 static const struct vms_desc hpet_desc = {
-    .name = "hpet", .version = 2, .min_version = 1,
+    .name = "hpet", .version = 2, .min_version = 1, .size = sizeof(struct hpet),
     .fields = hpet_fields, .n_fields = VMS_COUNTOF(hpet_fields),
     .subsections = hpet_subs, .n_subsections = VMS_COUNTOF(hpet_subs),
 };
@@ -172,7 +172,7 @@ static const struct vms_field rtc_fields[] = {
 };
 
 static const struct vms_desc rtc_desc = {
-    .name = "mc146818rtc", .version = 3, .min_version = 1,
+    .name = "mc146818rtc", .version = 3, .min_version = 1, .size = sizeof(struct rtc),
     .fields = rtc_fields, .n_fields = VMS_COUNTOF(rtc_fields),
 };
 
@@ -207,21 +207,21 @@ static const struct vms_field pit_channel_fields[] = {
 };
 
 static const struct vms_desc pit_channel_desc = {
-    .name = "pit channel", .version = 2, .min_version = 2,
+    .name = "pit channel", .version = 2, .min_version = 2, .size = sizeof(struct pit_channel),
     .fields = pit_channel_fields, .n_fields = VMS_COUNTOF(pit_channel_fields),
 };
 
 static const struct vms_field pit_fields[] = {
     {.name = "channels[0].irq_disabled", .type = VMS_WT_UINT32,
-     .offset = offsetof(struct pit, channels[0].irq_disabled), .size = 4},
+     .offset = offsetof(struct pit, channels[0].irq_disabled), .size = 4, .since = 3},
     {.name = "channels", .type = VMS_WT_STRUCT, .offset = offsetof(struct pit, channels),
      .size = sizeof(struct pit_channel), .num = 3, .desc = &pit_channel_desc},
     {.name = "channels[0].next_transition_time", .type = VMS_WT_INT64,
-     .offset = offsetof(struct pit, channels[0].next_transition_time), .size = 8, .since = 3},
+     .offset = offsetof(struct pit, channels[0].next_transition_time), .size = 8},
 };
 
 static const struct vms_desc pit_desc = {
-    .name = "i8254", .version = 3, .min_version = 2,
+    .name = "i8254", .version = 3, .min_version = 2, .size = sizeof(struct pit),
     .fields = pit_fields, .n_fields = VMS_COUNTOF(pit_fields),
 };
 
@@ -244,7 +244,7 @@ static const struct vms_field ps2_common_fields[] = {
 };
 
 static const struct vms_desc ps2_common_desc = {
-    .name = "PS2 Common State", .version = 3, .min_version = 2,
+    .name = "PS2 Common State", .version = 3, .min_version = 2, .size = sizeof(struct ps2_common),
     .fields = ps2_common_fields, .n_fields = VMS_COUNTOF(ps2_common_fields),
 };
 
@@ -257,7 +257,7 @@ static const struct vms_field ps2kbd_fields[] = {
 };
 
 static const struct vms_desc ps2kbd_desc = {
-    .name = "ps2kbd", .version = 3, .min_version = 2,
+    .name = "ps2kbd", .version = 3, .min_version = 2, .size = sizeof(struct ps2kbd),
     .fields = ps2kbd_fields, .n_fields = VMS_COUNTOF(ps2kbd_fields),
 };
 
@@ -276,7 +276,7 @@ static const struct vms_field ioapic_fields[] = {
 };
 
 static const struct vms_desc ioapic_desc = {
-    .name = "ioapic", .version = 3, .min_version = 1,
+    .name = "ioapic", .version = 3, .min_version = 1, .size = sizeof(struct ioapic),
     .fields = ioapic_fields, .n_fields = VMS_COUNTOF(ioapic_fields),
 };
 
@@ -291,7 +291,7 @@ static const struct vms_field globalstate_fields[] = {
 };
 
 static const struct vms_desc globalstate_desc = {
-    .name = "globalstate", .version = 1, .min_version = 1,
+    .name = "globalstate", .version = 1, .min_version = 1, .size = sizeof(struct globalstate),
     .fields = globalstate_fields, .n_fields = VMS_COUNTOF(globalstate_fields),
 };
 

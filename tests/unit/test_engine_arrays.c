@@ -119,6 +119,7 @@ static void run_varray_case(size_t width, bool is_signed)
         .name = "dev",
         .version = 1,
         .min_version = 1,
+        .size = sizeof(struct vdev),
         .fields = fields,
         .n_fields = 2,
     };
@@ -273,6 +274,7 @@ static const struct vms_desc cfdev_desc = {
     .name = "cf",
     .version = 1,
     .min_version = 1,
+    .size = sizeof(struct cfdev),
     .fields = cfdev_fields,
     .n_fields = VMS_COUNTOF(cfdev_fields),
 };
@@ -439,6 +441,7 @@ static const struct vms_desc aldev_nomax_desc = {
     .name = "al",
     .version = 1,
     .min_version = 1,
+    .size = sizeof(struct aldev),
     .fields = aldev_nomax_fields,
     .n_fields = VMS_COUNTOF(aldev_nomax_fields),
 };
@@ -502,6 +505,7 @@ static void run_bulk_case(size_t width)
         .name = "bulk",
         .version = 1,
         .min_version = 1,
+        .size = sizeof(struct bulkdev),
         .fields = &f,
         .n_fields = 1,
     };
@@ -624,6 +628,7 @@ static const struct vms_desc bulk_alloc_desc = {
     .name = "bulk",
     .version = 1,
     .min_version = 1,
+    .size = sizeof(struct bulkdev),
     .fields = bulk_alloc_fields,
     .n_fields = VMS_COUNTOF(bulk_alloc_fields),
 };

@@ -43,6 +43,7 @@ static const struct vms_desc ck_desc = {
     .name = "ck",
     .version = 1,
     .min_version = 1,
+    .size = sizeof(struct ckdev),
     .fields = ck_fields,
     .n_fields = VMS_COUNTOF(ck_fields),
 };
@@ -99,6 +100,7 @@ static const struct vms_desc dc_desc = {
     .name = "dc",
     .version = 1,
     .min_version = 1,
+    .size = sizeof(struct dcdev),
     .fields = dc_fields,
     .n_fields = VMS_COUNTOF(dc_fields),
     .check = dc_ok,
@@ -243,6 +245,7 @@ static const struct vms_desc hk_sub_desc = {
     .name = "hk/sub",
     .version = 1,
     .min_version = 1,
+    .size = sizeof(struct hk_sub),
     .fields = hk_sub_fields,
     .n_fields = VMS_COUNTOF(hk_sub_fields),
     .pre_save = hks_pre_save,
@@ -271,6 +274,7 @@ static const struct vms_desc hk_desc = {
     .name = "hk",
     .version = 2,
     .min_version = 1,
+    .size = sizeof(struct hkdev),
     .fields = hk_fields,
     .n_fields = VMS_COUNTOF(hk_fields),
     .subsections = hk_subs,
@@ -375,6 +379,7 @@ static const struct vms_desc hf_desc = {
     .name = "hookdev",
     .version = 1,
     .min_version = 1,
+    .size = sizeof(struct hfdev),
     .fields = hf_fields,
     .n_fields = VMS_COUNTOF(hf_fields),
     .pre_save = hf_pre_save,
@@ -462,6 +467,7 @@ static const struct vms_desc ps_desc = {
     .name = "ps",
     .version = 1,
     .min_version = 1,
+    .size = sizeof(struct psdev),
     .fields = ps_fields,
     .n_fields = VMS_COUNTOF(ps_fields),
     .post_save = ps_post_save,
@@ -555,6 +561,7 @@ static const struct vms_desc node_desc = {
     .name = "node",
     .version = 1,
     .min_version = 1,
+    .size = sizeof(struct node),
     .fields = node_fields,
     .n_fields = VMS_COUNTOF(node_fields),
 };
@@ -636,19 +643,32 @@ static void test_validate_self_reference_terminates(void **state)
 
 static void test_load_flags(void **state)
 {
+    struct vms_desc sizeless = hf_desc;
     struct hfdev h = { 0 };
     vms_error_t err;
     vms_stream_t *s;
 
     (void)state;
+    /* atomic loads copy d->size bytes: a description without it is refused */
+    sizeless.size = 0;
     s = vms_stream_mem_reader(wire_hf, sizeof(wire_hf));
     assert_non_null(s);
     vms_error_init(&err);
-    assert_int_equal(vms_load_flags(s, &hf_desc, &h, 1, VMS_LOAD_ATOMIC, &err),
-                     VMS_ERR_UNSUPPORTED);
-    assert_int_equal(err.code, VMS_ERR_UNSUPPORTED);
+    assert_int_equal(vms_load_flags(s, &sizeless, &h, 1, VMS_LOAD_ATOMIC, &err), VMS_ERR_INVAL);
+    assert_int_equal(err.code, VMS_ERR_INVAL);
+    assert_contains(err.message, "no struct size");
     assert_int_equal(h.a, 0);
+    assert_int_equal(h.pre_load_calls, 0);
     vms_stream_close(s);
+
+    s = vms_stream_mem_reader(wire_hf, sizeof(wire_hf));
+    vms_error_init(&err);
+    assert_int_equal(vms_load_flags(s, &hf_desc, &h, 1, VMS_LOAD_ATOMIC, &err), 0);
+    assert_int_equal(h.a, 0x1234);
+    assert_int_equal(h.pre_load_calls, 1);
+    assert_int_equal(h.post_load_calls, 1);
+    vms_stream_close(s);
+    memset(&h, 0, sizeof(h));
 
     s = vms_stream_mem_reader(wire_hf, sizeof(wire_hf));
     vms_error_init(&err);
@@ -735,6 +755,7 @@ static void test_truncated_error_detail(void **state)
         .name = "tr",
         .version = 1,
         .min_version = 1,
+        .size = sizeof(struct test_two),
         .fields = fields,
         .n_fields = VMS_COUNTOF(fields),
     };

@@ -104,6 +104,7 @@ static const struct vms_desc nin_extra_desc = {
     .name = "nin/extra",
     .version = 1,
     .min_version = 1,
+    .size = sizeof(struct nin),
     .fields = nin_extra_fields,
     .n_fields = VMS_COUNTOF(nin_extra_fields),
 };
@@ -128,6 +129,7 @@ static const struct vms_desc nin_desc = {
     .name = "nin",
     .version = 1,
     .min_version = 1,
+    .size = sizeof(struct nin),
     .fields = nin_fields,
     .n_fields = VMS_COUNTOF(nin_fields),
     .subsections = nin_subs,
@@ -147,6 +149,7 @@ static const struct vms_desc nout_more_desc = {
     .name = "nout/more",
     .version = 1,
     .min_version = 1,
+    .size = sizeof(struct nout),
     .fields = nout_more_fields,
     .n_fields = VMS_COUNTOF(nout_more_fields),
 };
@@ -177,6 +180,7 @@ static const struct vms_desc nout_desc = {
     .name = "nout",
     .version = 1,
     .min_version = 1,
+    .size = sizeof(struct nout),
     .fields = nout_fields,
     .n_fields = VMS_COUNTOF(nout_fields),
     .subsections = nout_subs,
@@ -519,6 +523,7 @@ static const struct vms_desc sd_desc = {
     .name = "sd",
     .version = 3,
     .min_version = 1,
+    .size = sizeof(struct sddev),
     .fields = sd_fields,
     .n_fields = VMS_COUNTOF(sd_fields),
 };
@@ -594,6 +599,7 @@ static const struct vms_desc ut_desc = {
     .name = "ut",
     .version = 2,
     .min_version = 1,
+    .size = sizeof(struct utdev),
     .fields = ut_fields,
     .n_fields = VMS_COUNTOF(ut_fields),
 };

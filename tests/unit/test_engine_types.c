@@ -36,6 +36,7 @@ static const struct vms_desc bu_buffer_desc = {
     .name = "bu",
     .version = 1,
     .min_version = 1,
+    .size = sizeof(struct budev),
     .fields = bu_buffer_fields,
     .n_fields = VMS_COUNTOF(bu_buffer_fields),
 };
@@ -44,6 +45,7 @@ static const struct vms_desc bu_u8_desc = {
     .name = "bu",
     .version = 1,
     .min_version = 1,
+    .size = sizeof(struct budev),
     .fields = bu_u8_fields,
     .n_fields = VMS_COUNTOF(bu_u8_fields),
 };
@@ -89,6 +91,7 @@ static const struct vms_desc md_desc = {
     .name = "md",
     .version = 1,
     .min_version = 1,
+    .size = sizeof(struct mddev),
     .fields = md_fields,
     .n_fields = VMS_COUNTOF(md_fields),
 };
@@ -151,6 +154,7 @@ static const struct vms_desc bl_desc = {
     .name = "bl",
     .version = 1,
     .min_version = 1,
+    .size = sizeof(struct bldev),
     .fields = bl_fields,
     .n_fields = VMS_COUNTOF(bl_fields),
 };
@@ -219,6 +223,7 @@ static const struct vms_desc fl_desc = {
     .name = "fl",
     .version = 1,
     .min_version = 1,
+    .size = sizeof(struct fldev),
     .fields = fl_fields,
     .n_fields = VMS_COUNTOF(fl_fields),
 };
@@ -269,6 +274,7 @@ static const struct vms_desc tm_desc = {
     .name = "tm",
     .version = 1,
     .min_version = 1,
+    .size = sizeof(struct tmdev),
     .fields = tm_fields,
     .n_fields = VMS_COUNTOF(tm_fields),
 };
@@ -321,6 +327,7 @@ static const struct vms_desc un_desc = {
     .name = "un",
     .version = 1,
     .min_version = 1,
+    .size = sizeof(struct undev),
     .fields = un_fields,
     .n_fields = VMS_COUNTOF(un_fields),
 };
@@ -375,6 +382,7 @@ static const struct vms_desc eq_desc = {
     .name = "eq",
     .version = 1,
     .min_version = 1,
+    .size = sizeof(struct eqdev),
     .fields = eq_fields,
     .n_fields = VMS_COUNTOF(eq_fields),
 };
@@ -433,6 +441,7 @@ static const struct vms_desc wt_desc = {
     .name = "wdt",
     .version = 2,
     .min_version = 1,
+    .size = sizeof(struct wtdev),
     .fields = wt_fields,
     .n_fields = VMS_COUNTOF(wt_fields),
 };
@@ -490,6 +499,7 @@ static const struct vms_desc nr_desc = {
     .name = "nr",
     .version = 2,
     .min_version = 1,
+    .size = sizeof(struct nrdev),
     .fields = nr_fields,
     .n_fields = VMS_COUNTOF(nr_fields),
 };
@@ -604,6 +614,7 @@ static const struct vms_desc cd_desc = {
     .name = "cd",
     .version = 1,
     .min_version = 1,
+    .size = sizeof(struct cddev),
     .fields = cd_fields,
     .n_fields = VMS_COUNTOF(cd_fields),
 };
@@ -622,6 +633,7 @@ static const struct vms_desc cd_bad_desc = {
     .name = "cd",
     .version = 1,
     .min_version = 1,
+    .size = sizeof(struct cddev),
     .fields = cd_bad_fields,
     .n_fields = VMS_COUNTOF(cd_bad_fields),
 };
@@ -747,8 +759,8 @@ static void test_validate_subsection_prefix(void **state)
         .fields = fifo_fields,
         .n_fields = VMS_COUNTOF(fifo_fields),
     };
-    const struct vms_desc sub_noslash = {
-        .name = "sdevfifo",
+    const struct vms_desc sub_same = {
+        .name = "sdev",
         .version = 1,
         .min_version = 1,
         .fields = fifo_fields,
@@ -760,9 +772,9 @@ static void test_validate_subsection_prefix(void **state)
             .offset = offsetof(struct sdev, fifo),
         },
     };
-    const struct vms_subsection subs_noslash[] = {
+    const struct vms_subsection subs_same[] = {
         {
-            .desc = &sub_noslash,
+            .desc = &sub_same,
             .offset = offsetof(struct sdev, fifo),
         },
     };
@@ -778,8 +790,8 @@ static void test_validate_subsection_prefix(void **state)
 
     (void)state;
     check_invalid(&d, "other/fifo");
-    d.subsections = subs_noslash;
-    check_invalid(&d, "sdevfifo");
+    d.subsections = subs_same; /* the parent's name alone: nothing after the prefix */
+    check_invalid(&d, "must start with the name of its parent 'sdev' and be longer");
 }
 
 static void test_validate_struct_without_desc(void **state)

@@ -31,7 +31,7 @@ static const struct vms_field dev_extra_fields[] = {
     {.name = "extra", .type = VMS_WT_UINT8, .offset = offsetof(struct dev, extra), .size = 1},
 };
 static const struct vms_desc dev_extra_desc = {
-    .name = "dev/extra", .version = 1, .min_version = 1,
+    .name = "dev/extra", .version = 1, .min_version = 1, .size = sizeof(struct dev),
     .fields = dev_extra_fields, .n_fields = VMS_COUNTOF(dev_extra_fields),
 };
 static bool dev_extra_needed(const void *opaque, int version)
@@ -43,7 +43,7 @@ static const struct vms_subsection dev_subs[] = {
     {.desc = &dev_extra_desc, .needed = dev_extra_needed},
 };
 static const struct vms_desc dev_desc = {
-    .name = "dev", .version = 1, .min_version = 1,
+    .name = "dev", .version = 1, .min_version = 1, .size = sizeof(struct dev),
     .fields = dev_fields, .n_fields = VMS_COUNTOF(dev_fields),
     .subsections = dev_subs, .n_subsections = VMS_COUNTOF(dev_subs),
 };
@@ -52,7 +52,7 @@ static const struct vms_field aux_fields[] = {
     {.name = "b", .type = VMS_WT_UINT8, .offset = 0, .size = 1},
 };
 static const struct vms_desc aux_desc = {
-    .name = "aux", .version = 1, .min_version = 1,
+    .name = "aux", .version = 1, .min_version = 1, .size = sizeof(uint8_t),
     .fields = aux_fields, .n_fields = VMS_COUNTOF(aux_fields),
 };
 
@@ -360,7 +360,7 @@ static void test_register_rejects(void **state)
         {.name = "x", .type = VMS_WT_UINT32, .offset = 0, .size = 2}, /* size does not match */
     };
     static const struct vms_desc bad_desc = {
-        .name = "bad", .version = 1, .min_version = 1,
+        .name = "bad", .version = 1, .min_version = 1, .size = sizeof(uint8_t),
         .fields = bad_fields, .n_fields = VMS_COUNTOF(bad_fields),
     };
     uint8_t dev = 0;
@@ -397,7 +397,8 @@ static void test_register_rejects(void **state)
 static void test_unmigratable(void **state)
 {
     static const struct vms_desc blocker_desc = {
-        .name = "blocker", .version = 1, .min_version = 1, .unmigratable = true,
+        .name = "blocker", .version = 1, .min_version = 1, .size = sizeof(uint8_t),
+        .unmigratable = true,
         .fields = aux_fields, .n_fields = VMS_COUNTOF(aux_fields),
     };
     uint8_t dev = 0;

@@ -128,6 +128,7 @@ static const struct vms_desc simple_primitive_desc = {
     .name = "simple/primitive",
     .version = 1,
     .min_version = 1,
+    .size = sizeof(struct test_simple),
     .fields = simple_primitive_fields,
     .n_fields = VMS_COUNTOF(simple_primitive_fields),
 };
@@ -239,6 +240,7 @@ static const struct vms_desc simple_array_desc = {
     .name = "simple/array",
     .version = 1,
     .min_version = 1,
+    .size = sizeof(struct test_simple_array),
     .fields = simple_array_fields,
     .n_fields = VMS_COUNTOF(simple_array_fields),
 };
@@ -331,6 +333,7 @@ static const struct vms_desc versioned_desc = {
     .name = "test/versioned",
     .version = 2,
     .min_version = 1,
+    .size = sizeof(struct test_struct),
     .fields = versioned_fields,
     .n_fields = VMS_COUNTOF(versioned_fields),
 };
@@ -464,6 +467,7 @@ static const struct vms_desc skipping_desc = {
     .name = "test/skip",
     .version = 2,
     .min_version = 1,
+    .size = sizeof(struct test_struct),
     .fields = skipping_fields,
     .n_fields = VMS_COUNTOF(skipping_fields),
 };
@@ -585,6 +589,7 @@ static const struct vms_desc triv_desc = {
     .name = "test/tst",
     .version = 1,
     .min_version = 1,
+    .size = sizeof(struct test_triv),
     .fields = triv_fields,
     .n_fields = VMS_COUNTOF(triv_fields),
 };
@@ -609,6 +614,7 @@ static const struct vms_desc arps_desc = {
     .name = "test/arps",
     .version = 1,
     .min_version = 1,
+    .size = sizeof(struct test_arps),
     .fields = arps_fields,
     .n_fields = VMS_COUNTOF(arps_fields),
 };
@@ -632,6 +638,7 @@ static const struct vms_desc arpp_desc = {
     .name = "test/arps",
     .version = 1,
     .min_version = 1,
+    .size = sizeof(struct test_arpp),
     .fields = arpp_fields,
     .n_fields = VMS_COUNTOF(arpp_fields),
 };

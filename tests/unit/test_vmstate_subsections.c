@@ -27,6 +27,7 @@ static const struct vms_desc sub_a_desc = {
     .name = "sub/optional/a",
     .version = 1,
     .min_version = 1,
+    .size = sizeof(struct test_sub),
     .post_load = sub_a_post_load,
 };
 
@@ -49,6 +50,7 @@ static const struct vms_desc sub_optional_desc = {
     .name = "sub/optional",
     .version = 1,
     .min_version = 1,
+    .size = sizeof(struct test_sub),
     .subsections = sub_optional_subs,
     .n_subsections = VMS_COUNTOF(sub_optional_subs),
 };

@@ -18,7 +18,7 @@ extern "C" {
  * (`#if VMS_DESC_ABI != N #error`), so a generator and a runtime that
  * disagree fail at compile time, not at migration time.
  */
-#define VMS_DESC_ABI 1
+#define VMS_DESC_ABI 2
 
 /*
  * Wire types. Each has a fixed encoding (see docs/wire-format.md) and the
@@ -143,18 +143,24 @@ struct vms_subsection {
 /*
  * A description: what QEMU calls a VMStateDescription. Loadable from stream
  * versions min_version..version; saved at `version` (or an older target with
- * vms_save_version()).
+ * vms_save_version()). `size` is sizeof the struct: an atomic load
+ * (VMS_LOAD_ATOMIC) copies that many bytes as its scratch object and refuses
+ * a description without it; when set, vms_desc_validate() checks that every
+ * field fits. vmsgen always sets it.
  *
  * Hooks may be NULL. pre_save failing aborts the save (post_save is not
  * called); post_save runs after the fields, also when they failed. pre_load
  * runs before the fields, post_load after the subsections. A hook returns 0
  * or a negative value; a hook that fails without filling @err gets a generic
- * message naming it.
+ * message naming it. During an atomic load every hook, predicate and codec
+ * but post_load sees the scratch copy; post_load runs on the device after
+ * the commit (docs/runtime.md, "Atomic loads").
  */
 struct vms_desc {
     const char *name;          /* section/vmsd name, e.g. "hpet" */
     int version;
     int min_version;
+    size_t size;               /* sizeof the described struct; 0 = unknown (no atomic loads) */
     int priority;              /* higher is saved and loaded first */
     bool unmigratable;         /* registering makes migration fail (QEMU's unmigratable) */
 

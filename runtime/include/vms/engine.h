@@ -11,7 +11,7 @@ extern "C" {
 #endif
 
 /* Load flags (vms_load_flags(), vms_registry_set_flags()). */
-#define VMS_LOAD_ATOMIC 0x01u        /* commit only a fully loaded section (not yet supported) */
+#define VMS_LOAD_ATOMIC 0x01u        /* commit only a fully loaded section (or whole stream) */
 #define VMS_LOAD_ALLOW_MISSING 0x02u /* vms_load_all: accept registered sections the stream lacks */
 #define VMS_LOAD_ALLOW_NO_VMDESC 0x04u /* vms_load_all: accept a stream that ends at EOF without
                                           the vmdesc trailer (QEMU's suppress-vmdesc) */
@@ -41,7 +41,19 @@ int vms_save_version(vms_stream_t *s, const struct vms_desc *d, void *opaque,
 int vms_load(vms_stream_t *s, const struct vms_desc *d, void *opaque, int version,
              vms_error_t *err);
 
-/* vms_load() with VMS_LOAD_* flags; unknown flags are VMS_ERR_INVAL. */
+/*
+ * vms_load() with VMS_LOAD_* flags; unknown flags are VMS_ERR_INVAL.
+ *
+ * VMS_LOAD_ATOMIC loads into a scratch copy of @opaque (d->size bytes, which
+ * must be set, else VMS_ERR_INVAL) and of the storage its pointer fields
+ * reach, and copies it back only when the whole payload loaded: on failure
+ * @opaque and everything it points to are byte-identical to before, and
+ * every allocation the load made is freed. Hooks, predicates and codecs see
+ * the scratch copy, except post_load, which runs on @opaque after the commit
+ * (all deferred post_loads in the order a plain load runs them; a failing
+ * one is reported, but the loaded state stays). Allocates the scratch
+ * copies, freed before returning.
+ */
 int vms_load_flags(vms_stream_t *s, const struct vms_desc *d, void *opaque, int version,
                    unsigned flags, vms_error_t *err);
 

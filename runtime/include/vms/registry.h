@@ -42,7 +42,13 @@ void vms_registry_free(vms_registry_t *r);
 int vms_register(vms_registry_t *r, const char *idstr, uint32_t instance,
                  const struct vms_desc *d, void *opaque);
 
-/* VMS_LOAD_* flags for vms_load_all(). */
+/*
+ * VMS_LOAD_* flags for vms_load_all(). With VMS_LOAD_ATOMIC every section
+ * loads into a scratch copy (as vms_load_flags() does) and all devices are
+ * updated together only after EOF, the vmdesc trailer and the check for
+ * missing sections passed; then the post_load hooks of the loaded sections
+ * run in stream order. A failure anywhere leaves every device as it was.
+ */
 void vms_registry_set_flags(vms_registry_t *r, unsigned flags);
 
 /* Target page size written in the vmdesc trailer (default 4096). */

@@ -5,8 +5,8 @@
 
 #include "input.vms.h"
 
-#if VMS_DESC_ABI != 1
-#error "input.vms.c was generated for vmstate descriptor ABI 1: regenerate it with the vmsgen of this vmstate"
+#if VMS_DESC_ABI != 2
+#error "input.vms.c was generated for vmstate descriptor ABI 2: regenerate it with the vmsgen of this vmstate"
 #endif
 
 /* Expressions are evaluated in int64_t; members are read through this. */
@@ -117,6 +117,7 @@ static const struct vms_desc vms_sub_Nic_offload = {
     .name = "nic/offload",
     .version = 1,
     .min_version = 1,
+    .size = sizeof(struct Nic),
     .fields = vms_fields_Nic_offload,
     .n_fields = VMS_COUNTOF(vms_fields_Nic_offload),
 };
@@ -170,6 +171,7 @@ const struct vms_desc vms_desc_Nic = {
     .name = "nic",
     .version = 3,
     .min_version = 1,
+    .size = sizeof(struct Nic),
     .fields = vms_fields_Nic,
     .n_fields = VMS_COUNTOF(vms_fields_Nic),
     .subsections = vms_subs_Nic,

@@ -5,8 +5,8 @@
 
 #include "input.vms.h"
 
-#if VMS_DESC_ABI != 1
-#error "input.vms.c was generated for vmstate descriptor ABI 1: regenerate it with the vmsgen of this vmstate"
+#if VMS_DESC_ABI != 2
+#error "input.vms.c was generated for vmstate descriptor ABI 2: regenerate it with the vmsgen of this vmstate"
 #endif
 
 /* Expressions are evaluated in int64_t; members are read through this. */
@@ -44,6 +44,7 @@ const struct vms_desc vms_desc_Chan = {
     .name = "feat/chan",
     .version = 2,
     .min_version = 1,
+    .size = sizeof(struct Chan),
     .fields = vms_fields_Chan,
     .n_fields = VMS_COUNTOF(vms_fields_Chan),
 };
@@ -71,6 +72,7 @@ const struct vms_desc vms_desc_Extra = {
     .name = "feat/extra",
     .version = 1,
     .min_version = 1,
+    .size = sizeof(struct Extra),
     .fields = vms_fields_Extra,
     .n_fields = VMS_COUNTOF(vms_fields_Extra),
     .pre_save = extra_pre_save,
@@ -193,6 +195,7 @@ static const struct vms_desc vms_sub_Feat_turbo = {
     .name = "feat/turbo",
     .version = 1,
     .min_version = 1,
+    .size = sizeof(struct Feat),
     .fields = vms_fields_Feat_turbo,
     .n_fields = VMS_COUNTOF(vms_fields_Feat_turbo),
 };
@@ -201,6 +204,7 @@ static const struct vms_desc vms_sub_Feat_extra = {
     .name = "feat/extra",
     .version = 1,
     .min_version = 1,
+    .size = sizeof(struct Extra),
     .fields = vms_fields_Extra,
     .n_fields = VMS_COUNTOF(vms_fields_Extra),
     .pre_save = extra_pre_save,
@@ -360,6 +364,7 @@ const struct vms_desc vms_desc_Feat = {
     .name = "feat",
     .version = 4,
     .min_version = 2,
+    .size = sizeof(struct Feat),
     .priority = 3,
     .fields = vms_fields_Feat,
     .n_fields = VMS_COUNTOF(vms_fields_Feat),

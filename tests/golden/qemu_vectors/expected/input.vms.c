@@ -5,8 +5,8 @@
 
 #include "input.vms.h"
 
-#if VMS_DESC_ABI != 1
-#error "input.vms.c was generated for vmstate descriptor ABI 1: regenerate it with the vmsgen of this vmstate"
+#if VMS_DESC_ABI != 2
+#error "input.vms.c was generated for vmstate descriptor ABI 2: regenerate it with the vmsgen of this vmstate"
 #endif
 
 /* Expressions are evaluated in int64_t; members are read through this. */
@@ -139,6 +139,7 @@ const struct vms_desc vms_desc_TestSimple = {
     .name = "simple/primitive",
     .version = 1,
     .min_version = 1,
+    .size = sizeof(struct TestSimple),
     .fields = vms_fields_TestSimple,
     .n_fields = VMS_COUNTOF(vms_fields_TestSimple),
 };
@@ -164,6 +165,7 @@ const struct vms_desc vms_desc_TestArray = {
     .name = "simple/array",
     .version = 1,
     .min_version = 1,
+    .size = sizeof(struct TestArray),
     .fields = vms_fields_TestArray,
     .n_fields = VMS_COUNTOF(vms_fields_TestArray),
 };
@@ -231,6 +233,7 @@ const struct vms_desc vms_desc_TestVersioned = {
     .name = "test/versioned",
     .version = 2,
     .min_version = 1,
+    .size = sizeof(struct TestVersioned),
     .fields = vms_fields_TestVersioned,
     .n_fields = VMS_COUNTOF(vms_fields_TestVersioned),
 };
@@ -315,6 +318,7 @@ const struct vms_desc vms_desc_TestSkip = {
     .name = "test/skip",
     .version = 2,
     .min_version = 2,
+    .size = sizeof(struct TestSkip),
     .fields = vms_fields_TestSkip,
     .n_fields = VMS_COUNTOF(vms_fields_TestSkip),
 };
@@ -339,6 +343,7 @@ const struct vms_desc vms_desc_TestStructTriv = {
     .name = "test/struct-triv",
     .version = 1,
     .min_version = 1,
+    .size = sizeof(TestStructTriv),
     .fields = vms_fields_TestStructTriv,
     .n_fields = VMS_COUNTOF(vms_fields_TestStructTriv),
 };
@@ -366,6 +371,7 @@ const struct vms_desc vms_desc_TestArrayOfPtrToStruct = {
     .name = "test/array-ptr-str",
     .version = 1,
     .min_version = 1,
+    .size = sizeof(struct TestArrayOfPtrToStruct),
     .fields = vms_fields_TestArrayOfPtrToStruct,
     .n_fields = VMS_COUNTOF(vms_fields_TestArrayOfPtrToStruct),
 };
@@ -392,6 +398,7 @@ const struct vms_desc vms_desc_TestArrayOfPtrToInt = {
     .name = "test/array-ptr-prim",
     .version = 1,
     .min_version = 1,
+    .size = sizeof(struct TestArrayOfPtrToInt),
     .fields = vms_fields_TestArrayOfPtrToInt,
     .n_fields = VMS_COUNTOF(vms_fields_TestArrayOfPtrToInt),
 };
@@ -414,6 +421,7 @@ static const struct vms_desc vms_sub_TestSubOptional_a = {
     .name = "sub/optional/a",
     .version = 1,
     .min_version = 1,
+    .size = sizeof(struct TestSubOptional),
 };
 
 const struct vms_subsection vms_subs_TestSubOptional[1] = {
@@ -427,6 +435,7 @@ const struct vms_desc vms_desc_TestSubOptional = {
     .name = "sub/optional",
     .version = 1,
     .min_version = 1,
+    .size = sizeof(struct TestSubOptional),
     .subsections = vms_subs_TestSubOptional,
     .n_subsections = VMS_COUNTOF(vms_subs_TestSubOptional),
 };

@@ -5,8 +5,8 @@
 
 #include "input_a.vms.h"
 
-#if VMS_DESC_ABI != 1
-#error "input_a.vms.c was generated for vmstate descriptor ABI 1: regenerate it with the vmsgen of this vmstate"
+#if VMS_DESC_ABI != 2
+#error "input_a.vms.c was generated for vmstate descriptor ABI 2: regenerate it with the vmsgen of this vmstate"
 #endif
 
 /* ---- struct Port: "port", version 1 (loads 1..1) ---- */
@@ -38,6 +38,7 @@ const struct vms_desc vms_desc_Port = {
     .name = "port",
     .version = 1,
     .min_version = 1,
+    .size = sizeof(struct Port),
     .fields = vms_fields_Port,
     .n_fields = VMS_COUNTOF(vms_fields_Port),
 };

@@ -6,8 +6,8 @@
 #include "input_b.vms.h"
 #include "input_a.vms.h"
 
-#if VMS_DESC_ABI != 1
-#error "input_b.vms.c was generated for vmstate descriptor ABI 1: regenerate it with the vmsgen of this vmstate"
+#if VMS_DESC_ABI != 2
+#error "input_b.vms.c was generated for vmstate descriptor ABI 2: regenerate it with the vmsgen of this vmstate"
 #endif
 
 /* Expressions are evaluated in int64_t; members are read through this. */
@@ -81,6 +81,7 @@ const struct vms_desc vms_desc_Switch = {
     .name = "switch",
     .version = 2,
     .min_version = 1,
+    .size = sizeof(Switch),
     .fields = vms_fields_Switch,
     .n_fields = VMS_COUNTOF(vms_fields_Switch),
 };

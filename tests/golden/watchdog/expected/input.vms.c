@@ -5,8 +5,8 @@
 
 #include "input.vms.h"
 
-#if VMS_DESC_ABI != 1
-#error "input.vms.c was generated for vmstate descriptor ABI 1: regenerate it with the vmsgen of this vmstate"
+#if VMS_DESC_ABI != 2
+#error "input.vms.c was generated for vmstate descriptor ABI 2: regenerate it with the vmsgen of this vmstate"
 #endif
 
 /* Expressions are evaluated in int64_t; members are read through this. */
@@ -43,6 +43,7 @@ const struct vms_desc vms_desc_WdtEvent = {
     .name = "wdt/event",
     .version = 1,
     .min_version = 1,
+    .size = sizeof(struct WdtEvent),
     .fields = vms_fields_WdtEvent,
     .n_fields = VMS_COUNTOF(vms_fields_WdtEvent),
 };
@@ -127,6 +128,7 @@ static const struct vms_desc vms_sub_Wdt_log = {
     .name = "wdt/log",
     .version = 1,
     .min_version = 1,
+    .size = sizeof(struct Wdt),
     .fields = vms_fields_Wdt_log,
     .n_fields = VMS_COUNTOF(vms_fields_Wdt_log),
 };
@@ -180,6 +182,7 @@ const struct vms_desc vms_desc_Wdt = {
     .name = "wdt",
     .version = 3,
     .min_version = 1,
+    .size = sizeof(struct Wdt),
     .fields = vms_fields_Wdt,
     .n_fields = VMS_COUNTOF(vms_fields_Wdt),
     .subsections = vms_subs_Wdt,
