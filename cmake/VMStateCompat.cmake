@@ -250,6 +250,8 @@ function(vmstate_add_compat_driver)
   target_compile_definitions(${D_TARGET} PRIVATE
     "COMPAT_HEADER=\"${base}.vms.h\"" "COMPAT_TYPE=${D_TYPE}" "COMPAT_DESC=${D_DESC}")
   target_link_libraries(${D_TARGET} PRIVATE ${D_RUNTIME})
+  # Generated tables use _Static_assert.
+  target_compile_features(${D_TARGET} PRIVATE c_std_11)
 endfunction()
 
 # _vmstate_compat_add_check(<test> <mode> [VAR=value]...): one CTest running the check script.
@@ -263,6 +265,57 @@ function(_vmstate_compat_add_check test mode)
            COMMAND "${CMAKE_COMMAND}" -DMODE=${mode} ${defs}
                    -P "${module_dir}/vmstate_compat_check.cmake")
   set_tests_properties(${test} PROPERTIES LABELS vmstate_compat TIMEOUT 60)
+endfunction()
+
+# _vmstate_compat_check_history(<fn> <dir> <header> <version>...): every release folder has the
+# header and a fill.c.
+function(_vmstate_compat_check_history fn dir header)
+  set(seen "")
+  foreach(v IN LISTS ARGN)
+    if(NOT v MATCHES "^[A-Za-z0-9_.+-]+$")
+      message(FATAL_ERROR "${fn}: VERSIONS entry '${v}' is not a plain folder name")
+    endif()
+    list(FIND seen "${v}" at)
+    if(at GREATER -1)
+      message(FATAL_ERROR "${fn}: VERSIONS lists '${v}' twice")
+    endif()
+    list(APPEND seen "${v}")
+    if(NOT EXISTS "${dir}/${v}/${header}")
+      message(FATAL_ERROR "${fn}: HEADER '${header}' of VERSIONS entry '${v}' is missing: "
+                          "no ${dir}/${v}/${header}")
+    endif()
+    if(NOT EXISTS "${dir}/${v}/fill.c")
+      message(FATAL_ERROR "${fn}: VERSIONS entry '${v}' has no ${dir}/${v}/fill.c "
+                          "(defining void compat_fill(void *state))")
+    endif()
+  endforeach()
+endfunction()
+
+# _vmstate_compat_add_tests(<name> <dir> <version>...): the checks between the drivers
+# <name>_<version> (the header block lists them).
+function(_vmstate_compat_add_tests name dir)
+  list(GET ARGN -1 newest)
+  set(newest_driver "DRIVER=$<TARGET_FILE:${name}_${newest}>")
+  set(scratch "${CMAKE_CURRENT_BINARY_DIR}/${name}.out")
+  foreach(k IN LISTS ARGN)
+    set(old_driver "OLD_DRIVER=$<TARGET_FILE:${name}_${k}>")
+    set(golden "GOLDEN=${dir}/${k}.bin" "GOLDEN_TEST=${name}_golden_${k}")
+    _vmstate_compat_add_check(${name}_golden_${k} golden
+      "DRIVER=$<TARGET_FILE:${name}_${k}>" ${golden} "OUT=${scratch}/golden_${k}.bin")
+    _vmstate_compat_add_check(${name}_load_${k} load "${newest_driver}" "${old_driver}" ${golden})
+    _vmstate_compat_add_check(${name}_roundtrip_${k} roundtrip
+      "${newest_driver}" "${old_driver}" ${golden} "OUT=${scratch}/roundtrip_${k}.bin")
+    if(k STREQUAL newest)
+      continue()
+    endif()
+    # The old release loads what the roundtrip wrote: the roundtrip sets up its input.
+    set_tests_properties(${name}_roundtrip_${k} PROPERTIES FIXTURES_SETUP ${name}_roundtrip_${k})
+    _vmstate_compat_add_check(${name}_backload_${k} backload
+      "${old_driver}" "OUT=${scratch}/roundtrip_${k}.bin")
+    set_tests_properties(${name}_backload_${k} PROPERTIES FIXTURES_REQUIRED ${name}_roundtrip_${k})
+    _vmstate_compat_add_check(${name}_downgrade_${k} downgrade
+      "${newest_driver}" "${old_driver}" "OUT=${scratch}/downgrade_${k}.bin")
+  endforeach()
 endfunction()
 
 function(vmstate_add_compat_test)
@@ -280,25 +333,7 @@ function(vmstate_add_compat_test)
   if(NOT IS_DIRECTORY "${dir}")
     message(FATAL_ERROR "${fn}: DIR '${dir}' is not a directory")
   endif()
-  set(seen "")
-  foreach(v IN LISTS C_VERSIONS)
-    if(NOT v MATCHES "^[A-Za-z0-9_.+-]+$")
-      message(FATAL_ERROR "${fn}: VERSIONS entry '${v}' is not a plain folder name")
-    endif()
-    list(FIND seen "${v}" at)
-    if(at GREATER -1)
-      message(FATAL_ERROR "${fn}: VERSIONS lists '${v}' twice")
-    endif()
-    list(APPEND seen "${v}")
-    if(NOT EXISTS "${dir}/${v}/${C_HEADER}")
-      message(FATAL_ERROR "${fn}: HEADER '${C_HEADER}' of VERSIONS entry '${v}' is missing: "
-                          "no ${dir}/${v}/${C_HEADER}")
-    endif()
-    if(NOT EXISTS "${dir}/${v}/fill.c")
-      message(FATAL_ERROR "${fn}: VERSIONS entry '${v}' has no ${dir}/${v}/fill.c "
-                          "(defining void compat_fill(void *state))")
-    endif()
-  endforeach()
+  _vmstate_compat_check_history(${fn} "${dir}" "${C_HEADER}" ${C_VERSIONS})
 
   set(pass_on "")
   foreach(kw VMSGEN RUNTIME INCLUDES)
@@ -311,31 +346,7 @@ function(vmstate_add_compat_test)
                               TYPE "${C_TYPE}" DESC "${C_DESC}" FILL "${dir}/${v}/fill.c"
                               ${pass_on})
   endforeach()
-
-  list(GET C_VERSIONS -1 newest)
-  set(newest_driver "DRIVER=$<TARGET_FILE:${C_NAME}_${newest}>")
-  set(scratch "${CMAKE_CURRENT_BINARY_DIR}/${C_NAME}.out")
-  foreach(k IN LISTS C_VERSIONS)
-    set(old_driver "OLD_DRIVER=$<TARGET_FILE:${C_NAME}_${k}>")
-    set(golden "GOLDEN=${dir}/${k}.bin")
-    _vmstate_compat_add_check(${C_NAME}_golden_${k} golden
-      "DRIVER=$<TARGET_FILE:${C_NAME}_${k}>" "${golden}" "OUT=${scratch}/golden_${k}.bin")
-    _vmstate_compat_add_check(${C_NAME}_load_${k} load "${newest_driver}" "${old_driver}" "${golden}")
-    _vmstate_compat_add_check(${C_NAME}_roundtrip_${k} roundtrip
-      "${newest_driver}" "${old_driver}" "${golden}" "OUT=${scratch}/roundtrip_${k}.bin")
-    if(k STREQUAL newest)
-      continue()
-    endif()
-    # The old release loads what the roundtrip wrote: the roundtrip sets up its input.
-    set_tests_properties(${C_NAME}_roundtrip_${k} PROPERTIES
-                         FIXTURES_SETUP ${C_NAME}_roundtrip_${k})
-    _vmstate_compat_add_check(${C_NAME}_backload_${k} backload
-      "${old_driver}" "OUT=${scratch}/roundtrip_${k}.bin")
-    set_tests_properties(${C_NAME}_backload_${k} PROPERTIES
-                         FIXTURES_REQUIRED ${C_NAME}_roundtrip_${k})
-    _vmstate_compat_add_check(${C_NAME}_downgrade_${k} downgrade
-      "${newest_driver}" "${old_driver}" "OUT=${scratch}/downgrade_${k}.bin")
-  endforeach()
+  _vmstate_compat_add_tests(${C_NAME} "${dir}" ${C_VERSIONS})
 endfunction()
 
 cmake_policy(POP)

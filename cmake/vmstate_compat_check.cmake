@@ -1,6 +1,7 @@
 # vmstate_compat_check.cmake: one check of a compatibility test (VMStateCompat.cmake), run by
 # CTest as `cmake -P`, so it needs no shell. DRIVER is the newest release's driver, OLD_DRIVER
 # release k's; a release's version number is what its driver's `version` command prints.
+# Modes with GOLDEN also take -DGOLDEN_TEST=<the test that writes it>, for the hint when it is missing.
 #   -DMODE=golden    -DDRIVER=<release driver> -DGOLDEN=<dir/v.bin> -DOUT=<scratch file>
 #       the release saves its fill.c state at its own version; it must equal GOLDEN
 #       (VMS_UPDATE_GOLDEN=1: rewrite GOLDEN instead, and fail saying so)
@@ -55,8 +56,12 @@ endfunction()
 
 function(require_golden)
   if(NOT EXISTS "${GOLDEN}")
-    message(FATAL_ERROR "${MODE}: no golden payload ${GOLDEN}: create it with "
-                        "VMS_UPDATE_GOLDEN=1 ctest -R <name>_golden_<release>, and commit it")
+    if(NOT DEFINED GOLDEN_TEST)
+      set(GOLDEN_TEST "<name>_golden_<release>")
+    endif()
+    message(FATAL_ERROR "${MODE}: no golden payload ${GOLDEN}: create it with\n"
+                        "  VMS_UPDATE_GOLDEN=1 ctest -R '^${GOLDEN_TEST}$'\n"
+                        "and commit it")
   endif()
 endfunction()
 
