@@ -80,6 +80,11 @@ code of that release. It declares ``void compat_fill(void *state);`` itself.
     change and commit it.
   ``<NAME>_load_<k>`` (every release, N included)
     N's driver loads ``<k>.bin`` at ``k``'s version.
+  ``<NAME>_cuts_<k>`` (every release, N included)
+    every truncation of ``<k>.bin``, loaded by N's driver at ``k``'s version
+    with ``VMS_LOAD_ATOMIC`` into its filled state, fails and leaves that
+    state byte-identical (a cut that ends a complete payload, where only
+    subsections could follow, loads).
   ``<NAME>_roundtrip_<k>`` (every release, N included)
     N's driver loads ``<k>.bin`` at ``k``'s version and saves it at that
     version again; the output equals ``<k>.bin`` byte for byte.
@@ -303,6 +308,7 @@ function(_vmstate_compat_add_tests name dir)
     _vmstate_compat_add_check(${name}_golden_${k} golden
       "DRIVER=$<TARGET_FILE:${name}_${k}>" ${golden} "OUT=${scratch}/golden_${k}.bin")
     _vmstate_compat_add_check(${name}_load_${k} load "${newest_driver}" "${old_driver}" ${golden})
+    _vmstate_compat_add_check(${name}_cuts_${k} cuts "${newest_driver}" "${old_driver}" ${golden})
     _vmstate_compat_add_check(${name}_roundtrip_${k} roundtrip
       "${newest_driver}" "${old_driver}" ${golden} "OUT=${scratch}/roundtrip_${k}.bin")
     if(k STREQUAL newest)

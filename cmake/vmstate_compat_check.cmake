@@ -14,6 +14,9 @@
 #       release k loads what the newest release saved for it
 #   -DMODE=downgrade -DDRIVER -DOLD_DRIVER -DOUT=<scratch file>
 #       the newest release saves its own fill.c state at k's version; release k loads it
+#   -DMODE=cuts      -DDRIVER -DOLD_DRIVER -DGOLDEN=<dir/k.bin>
+#       every truncation of GOLDEN, loaded atomically by the newest release at k's version,
+#       fails and leaves its state byte-identical
 
 function(require)
   foreach(var IN LISTS ARGN)
@@ -153,6 +156,11 @@ elseif(MODE STREQUAL "load")
   require_golden()
   version_of("${OLD_DRIVER}" version)
   run("${DRIVER}" load ${version} "${GOLDEN}")
+elseif(MODE STREQUAL "cuts")
+  require(DRIVER OLD_DRIVER GOLDEN)
+  require_golden()
+  version_of("${OLD_DRIVER}" version)
+  run("${DRIVER}" cuts ${version} "${GOLDEN}")
 elseif(MODE STREQUAL "roundtrip")
   require(DRIVER OLD_DRIVER GOLDEN OUT)
   require_golden()
@@ -174,6 +182,6 @@ elseif(MODE STREQUAL "downgrade")
   run("${DRIVER}" save ${version} "${OUT}")
   run("${OLD_DRIVER}" load ${version} "${OUT}")
 else()
-  message(FATAL_ERROR "vmstate_compat_check.cmake: MODE must be golden, load, roundtrip, "
+  message(FATAL_ERROR "vmstate_compat_check.cmake: MODE must be golden, load, cuts, roundtrip, "
                       "backload or downgrade, not '${MODE}'")
 endif()

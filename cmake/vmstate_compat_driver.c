@@ -7,6 +7,10 @@
  * and the release's fill.c, which defines compat_fill().
  *
  * usage: DRIVER version | save VERSION FILE | load VERSION FILE | roundtrip VERSION IN OUT
+ *        | cuts VERSION FILE
+ * cuts: every truncation of FILE, loaded atomically into this release's filled state, fails
+ * and leaves the state byte-identical (a cut exactly where a subsection could start loads,
+ * as DESIGN.md §6 allows: the payload before it is complete).
  * Exit status: 0 success, 1 a failed save or load (the runtime's message on stderr), 2 usage.
  */
 #include <errno.h>
@@ -192,12 +196,52 @@ static int save(int version, const char *path)
     return ret;
 }
 
+/* Every prefix of @path, loaded atomically, fails without touching the state (or ends a payload). */
+static int cuts(int version, const char *path)
+{
+    static COMPAT_TYPE before;
+    unsigned char *data = NULL;
+    size_t len = 0, failed = 0;
+    int ret = 0;
+
+    if (read_file(path, &data, &len))
+        return 1;
+    compat_fill(&compat_state);
+    memcpy(&before, &compat_state, sizeof(before));
+    for (size_t cut = 0; cut < len && ret == 0; cut++) {
+        vms_stream_t *r = vms_stream_mem_reader(data, cut);
+        vms_error_t err;
+        int rc;
+
+        if (!r) {
+            ret = fail("out of memory");
+            break;
+        }
+        vms_error_init(&err);
+        rc = vms_load_flags(r, &COMPAT_DESC, &compat_state, version, VMS_LOAD_ATOMIC, &err);
+        if (rc == 0 && vms_stream_offset(r) != cut)
+            ret = fail("'%s' cut at %zu bytes loaded but left bytes unread", path, cut);
+        else if (rc != 0 && memcmp(&before, &compat_state, sizeof(before)) != 0)
+            ret = fail("'%s' cut at %zu bytes failed (%s) but changed the state", path, cut,
+                       vms_strerror(rc));
+        failed += rc != 0;
+        if (rc == 0)
+            memcpy(&compat_state, &before, sizeof(before)); /* a complete payload: start over */
+        vms_stream_close(r);
+    }
+    if (ret == 0)
+        printf("%zu of %zu cuts of '%s' failed cleanly; the others end a complete payload\n",
+               failed, len, path);
+    free(data);
+    return ret;
+}
+
 /* The number of arguments (argv[0] included) a command takes; 0 for an unknown one. */
 static int command_argc(const char *cmd)
 {
     if (strcmp(cmd, "version") == 0)
         return 2;
-    if (strcmp(cmd, "save") == 0 || strcmp(cmd, "load") == 0)
+    if (strcmp(cmd, "save") == 0 || strcmp(cmd, "load") == 0 || strcmp(cmd, "cuts") == 0)
         return 4;
     if (strcmp(cmd, "roundtrip") == 0)
         return 5;
@@ -233,5 +277,7 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "load") == 0)
         return load(version, argv[3]);
+    if (strcmp(cmd, "cuts") == 0)
+        return cuts(version, argv[3]);
     return load(version, argv[3]) ? 1 : save(version, argv[4]);
 }
