@@ -45,7 +45,7 @@ struct VMS_STATE("i8254", 3, 2)
        VMS_TYPE_NAME("isa-pit")
        VMS_HOOKS(pit_pre_save, -, -, pit_post_load) Pit {
     uint32_t irq_disabled VMS_NAME("channels[0].irq_disabled") VMS_SINCE(3) VMS_DEFAULT("0");
-    struct PitChannel channels[PIT_CHANNELS];
+    struct PitChannel channels[PIT_CHANNELS] VMS_SINCE(2); /* field version 2, as QEMU */
     int64_t ch0_next_transition_time VMS_NAME("channels[0].next_transition_time");
     uint32_t iobase VMS_IMMUTABLE;
 };

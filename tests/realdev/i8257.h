@@ -29,7 +29,7 @@ struct VMS_STATE("dma", 1, 1) VMS_TYPE_NAME("i8257") DmaCont {
     uint8_t mask;
     uint8_t flip_flop;
     int32_t dshift;                    /* 0 for the 8-bit controller, 1 for the 16-bit one */
-    struct DmaRegs regs[I8257_CHANNELS];
+    struct DmaRegs regs[I8257_CHANNELS] VMS_SINCE(1); /* QEMU gives the array field version 1 */
     int32_t base VMS_IMMUTABLE;        /* I/O ports, set at init */
     int32_t page_base VMS_IMMUTABLE;
     int32_t pageh_base VMS_IMMUTABLE;
