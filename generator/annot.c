@@ -425,8 +425,8 @@ struct argctx {
     void *ctx;
 };
 
-/* Parses the expression in a string argument; its errors point into the annotation text. */
-static bool check_expr_string(struct argctx *x)
+/* Parses the expression in a string argument, or returns NULL; its errors point into the annotation text. */
+static struct vg_expr *parse_expr_string(struct argctx *x)
 {
     const struct vgp_str *s = x->raw->str;
     struct vgp_ctx sub = {
@@ -440,11 +440,15 @@ static bool check_expr_string(struct argctx *x)
         .colmap = s->cols,
         .colmap_end = s->end_col,
     };
-    int rc = vgp_run(&sub);
+    struct vg_expr *e = NULL;
 
+    if (vgp_run(&sub) == 0) {
+        e = sub.expr;
+        sub.expr = NULL;
+    }
     x->c->errors += sub.errors;
     vgp_ctx_clear(&sub);
-    return rc == 0;
+    return e;
 }
 
 static void string_arg(struct argctx *x, struct vg_arg *out, bool is_expr)
@@ -459,7 +463,7 @@ static void string_arg(struct argctx *x, struct vg_arg *out, bool is_expr)
                   x->k->word, is_expr ? " holding an expression" : "", n, text);
         return;
     }
-    if (is_expr && !check_expr_string(x))
+    if (is_expr && !(out->expr = parse_expr_string(x)))
         return;
     out->kind = VG_ARG_STRING;
     out->str = vgp_strndup(raw->str->s, raw->str->len);
@@ -539,8 +543,10 @@ static void convert_arg(struct argctx *x, struct vg_arg *out)
 
 void vg_annot_clear(struct vg_parsed_annot *a)
 {
-    for (size_t i = 0; i < a->n_args; i++)
+    for (size_t i = 0; i < a->n_args; i++) {
         free(a->args[i].str);
+        vg_expr_free(a->args[i].expr);
+    }
     free(a->args);
     memset(a, 0, sizeof(*a));
 }
@@ -598,4 +604,103 @@ fail:
     vg_annot_clear(out);
     vgp_ctx_clear(&c);
     return -1;
+}
+
+/* ---- memo ---- */
+
+struct memo_entry {
+    char *text;
+    size_t hash;
+    struct vg_parsed_annot a;
+};
+
+struct vg_annot_memo {
+    vg_lookup_fn lookup;
+    void *ctx;
+    struct memo_entry **slots;  /* open addressing, at most half full */
+    size_t cap, n;
+};
+
+static size_t text_hash(const char *s)
+{
+    size_t h = 14695981039346656037u; /* FNV-1a */
+
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+/* The slot of @text: its entry, or the empty slot where it would go. */
+static struct memo_entry **memo_slot(struct vg_annot_memo *memo, const char *text, size_t hash)
+{
+    size_t mask = memo->cap - 1, i = hash & mask;
+
+    while (memo->slots[i] && (memo->slots[i]->hash != hash || strcmp(memo->slots[i]->text, text) != 0))
+        i = (i + 1) & mask;
+    return &memo->slots[i];
+}
+
+static void memo_grow(struct vg_annot_memo *memo)
+{
+    struct memo_entry **old = memo->slots;
+    size_t old_cap = memo->cap;
+
+    memo->cap = old_cap ? 2 * old_cap : 64;
+    memo->slots = vgp_alloc(memo->cap * sizeof(*memo->slots));
+    for (size_t i = 0; i < old_cap; i++)
+        if (old[i])
+            *memo_slot(memo, old[i]->text, old[i]->hash) = old[i];
+    free(old);
+}
+
+struct vg_annot_memo *vg_annot_memo_new(vg_lookup_fn lookup, void *ctx)
+{
+    struct vg_annot_memo *memo = vgp_alloc(sizeof(*memo));
+
+    memo->lookup = lookup;
+    memo->ctx = ctx;
+    memo_grow(memo);
+    return memo;
+}
+
+const struct vg_parsed_annot *vg_annot_memo_parse(struct vg_annot_memo *memo, const char *text,
+                                                  struct vg_loc loc, struct vg_diags *d)
+{
+    size_t hash;
+    struct memo_entry **slot, *e;
+    struct vg_parsed_annot a;
+
+    text = text ? text : "";
+    hash = text_hash(text);
+    slot = memo_slot(memo, text, hash);
+    if (*slot)
+        return &(*slot)->a;
+    if (vg_annot_parse(text, loc, memo->lookup, memo->ctx, &a, d) != 0)
+        return NULL;
+    if (2 * (memo->n + 1) > memo->cap) {
+        memo_grow(memo);
+        slot = memo_slot(memo, text, hash);
+    }
+    e = vgp_alloc(sizeof(*e));
+    e->text = vgp_strndup(text, strlen(text));
+    e->hash = hash;
+    e->a = a;
+    *slot = e;
+    memo->n++;
+    return &e->a;
+}
+
+void vg_annot_memo_free(struct vg_annot_memo *memo)
+{
+    if (!memo)
+        return;
+    for (size_t i = 0; i < memo->cap; i++) {
+        if (memo->slots[i]) {
+            vg_annot_clear(&memo->slots[i]->a);
+            free(memo->slots[i]->text);
+            free(memo->slots[i]);
+        }
+    }
+    free(memo->slots);
+    free(memo);
 }

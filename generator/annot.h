@@ -45,6 +45,8 @@ struct vg_expr {
  */
 struct vg_expr *vg_expr_parse(const char *text, struct vg_loc loc, struct vg_diags *d);
 void vg_expr_free(struct vg_expr *e);
+/* A deep copy of @e (NULL for NULL). Free with vg_expr_free(). */
+struct vg_expr *vg_expr_clone(const struct vg_expr *e);
 
 /* The source text of an operator ("<<", "&&", "!", ...). */
 const char *vg_op_text(int op);
@@ -79,6 +81,8 @@ void vg_buf_printf(struct vg_buf *b, const char *fmt, ...) __attribute__((format
 void vg_buf_append(struct vg_buf *b, const char *s, size_t n);
 void vg_buf_puts(struct vg_buf *b, const char *s);
 void vg_buf_putc(struct vg_buf *b, char c);
+/* Makes room for @extra more bytes and a NUL at b->s + b->len. */
+void vg_buf_reserve(struct vg_buf *b, size_t extra);
 void vg_buf_free(struct vg_buf *b);
 
 typedef bool (*vg_name_fn)(void *ctx, const struct vg_expr *node, struct vg_buf *out);
@@ -145,6 +149,13 @@ struct vg_arg {
     enum vg_arg_kind kind;
     int64_t ival;        /* VG_ARG_INT, evaluated */
     char *str;           /* VG_ARG_STRING (unescaped) or VG_ARG_IDENT */
+    /*
+     * A VG_ARG_STRING that holds an expression (see vg_annot_parse()): the
+     * tree of str, as vg_expr_parse(str) would return it; NULL for other
+     * arguments. Owned by the parsed annotation: vg_annot_clear() frees it;
+     * a caller that keeps it sets the member to NULL.
+     */
+    struct vg_expr *expr;
     unsigned col;        /* column of the argument inside the annotation text, from 1 */
     unsigned str_col;    /* VG_ARG_STRING: column of the first character inside the quotes */
 };
@@ -159,17 +170,34 @@ struct vg_parsed_annot {
 /*
  * Parses one annotation text (what follows "vms:"), checks the kind word and
  * the number and kinds of its arguments, evaluates integer arguments (with
- * @lookup for names, may be NULL) and checks the syntax of the expressions
- * in string arguments (if, default, count, check, needed and the needed-expr
- * of subsection and subsection_def). Errors go to @d at @loc with the column
- * inside the text, through escapes and concatenated literals ("dev.h:12:5:
- * error: in annotation 'if("fifo_len >")' at column 15: expected an
- * expression"). Returns 0, or -1 with @out emptied. Free with
- * vg_annot_clear() (harmless after a failure).
+ * @lookup for names, may be NULL) and parses the expressions in string
+ * arguments (if, default, count, check, needed and the needed-expr of
+ * subsection and subsection_def) into their vg_arg.expr. Errors go to @d
+ * at @loc with the column inside the text, through escapes and
+ * concatenated literals ("dev.h:12:5: error: in annotation
+ * 'if("fifo_len >")' at column 15: expected an expression"). Returns 0,
+ * or -1 with @out emptied. Free with vg_annot_clear() (harmless after a
+ * failure).
  */
 int vg_annot_parse(const char *text, struct vg_loc loc, vg_lookup_fn lookup, void *ctx,
                    struct vg_parsed_annot *out, struct vg_diags *d);
 void vg_annot_clear(struct vg_parsed_annot *a);
+
+/*
+ * A memo of parsed annotations, for one translation unit. Headers repeat the
+ * same few texts ("range(0, 16)", "skip") thousands of times, and with the
+ * same @lookup and @ctx a text that parsed once parses the same way again.
+ * vg_annot_memo_parse() parses each such text once and afterwards returns
+ * the same result; a text that fails is not kept, so its errors are
+ * reported (through @d, at @loc) each time it is met. The result is
+ * borrowed: it lives until vg_annot_memo_free(); take copies of what must
+ * live longer (vg_expr_clone() for the trees). Returns NULL on error.
+ */
+struct vg_annot_memo;
+struct vg_annot_memo *vg_annot_memo_new(vg_lookup_fn lookup, void *ctx);
+const struct vg_parsed_annot *vg_annot_memo_parse(struct vg_annot_memo *memo, const char *text,
+                                                  struct vg_loc loc, struct vg_diags *d);
+void vg_annot_memo_free(struct vg_annot_memo *memo);
 
 /* The kind word of an annotation kind ("range"), for messages. */
 const char *vg_annot_word(enum vg_annot_kind k);

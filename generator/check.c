@@ -253,11 +253,21 @@ static void check_field(struct xcheck *x, struct vg_field *f)
     check_count(x, f);
 }
 
-/* A name in a scope (a payload), for the duplicate checks. */
+/* A name in a scope (a payload), for the duplicate checks; the hash makes most comparisons cheap. */
 struct scoped_name {
     int scope;
+    unsigned hash;
     const char *name;
 };
+
+static struct scoped_name scoped_name(int scope, const char *name)
+{
+    unsigned h = 2166136261u; /* FNV-1a */
+
+    for (const char *p = name; *p; p++)
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    return (struct scoped_name){scope, h, name};
+}
 
 static int cmp_scoped_name(const void *a, const void *b)
 {
@@ -265,6 +275,8 @@ static int cmp_scoped_name(const void *a, const void *b)
 
     if (x->scope != y->scope)
         return x->scope < y->scope ? -1 : 1;
+    if (x->hash != y->hash)
+        return x->hash < y->hash ? -1 : 1;
     return strcmp(x->name, y->name);
 }
 
@@ -298,7 +310,7 @@ static bool may_repeat_wire_names(const struct vg_desc *desc)
     bool dup;
 
     for (size_t i = 0; i < desc->n_fields; i++)
-        v[i] = (struct scoped_name){desc->fields[i].sub, desc->fields[i].wire_name};
+        v[i] = scoped_name(desc->fields[i].sub, desc->fields[i].wire_name);
     dup = any_duplicate(v, desc->n_fields);
     free(v);
     return dup;
@@ -378,7 +390,7 @@ static bool may_repeat_desc_names(const struct vg_model *m)
     bool dup;
 
     for (size_t i = 0; i < m->n_descs; i++)
-        v[i] = (struct scoped_name){0, m->descs[i]->name};
+        v[i] = scoped_name(0, m->descs[i]->name);
     dup = any_duplicate(v, m->n_descs);
     free(v);
     return dup;

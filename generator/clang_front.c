@@ -6,6 +6,7 @@
 
 #include <clang-c/Index.h>
 
+#include "clang_types.h"
 #include "front.h"
 
 /*
@@ -117,6 +118,8 @@ struct walker {
     size_t n_typedefs, cap_typedefs;
 
     size_t cap_consts, cap_macros;
+
+    struct vg_types types;   /* member types, converted once each */
 };
 
 /* ---- files and locations ---- */
@@ -369,17 +372,6 @@ static struct vg_record *find_record(const struct walker *w, CXCursor def)
     return w->hash[i] ? w->tu->records[w->hash[i] - 1] : NULL;
 }
 
-static bool is_identifier(const char *s)
-{
-    if (!*s || (*s >= '0' && *s <= '9'))
-        return false;
-    for (; *s; s++)
-        if (!(*s == '_' || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-              (*s >= '0' && *s <= '9')))
-            return false;
-    return true;
-}
-
 /*
  * The tag of a record definition, or NULL. libclang 14 spells an untagged
  * record ""; 16 and later spell it "struct (unnamed at f.h:3:1)" or, when a
@@ -391,7 +383,8 @@ static char *record_tag(CXCursor c, bool is_union)
     char *name = take(clang_getCursorSpelling(c));
     char *type = take(clang_getTypeSpelling(clang_getCursorType(c)));
     const char *kw = is_union ? "union " : "struct ";
-    bool tagged = is_identifier(name) && starts_with(type, kw) && strcmp(type + strlen(kw), name) == 0;
+    bool tagged = vg_clang_is_identifier(name) && starts_with(type, kw) &&
+                  strcmp(type + strlen(kw), name) == 0;
 
     free(type);
     if (tagged)
@@ -473,6 +466,11 @@ static struct vg_record *record_of_type(struct walker *w, CXType t)
     if (clang_Cursor_isNull(def) || (def.kind != CXCursor_StructDecl && def.kind != CXCursor_UnionDecl))
         return NULL;
     return add_record(w, def);
+}
+
+static struct vg_record *record_of_canonical(void *w, CXType canon)
+{
+    return record_of_type(w, canon);
 }
 
 /* ---- enum constants and macros ---- */
@@ -600,24 +598,10 @@ static enum CXChildVisitResult top_visit(CXCursor c, CXCursor parent, CXClientDa
     return CXChildVisit_Continue;
 }
 
-/* Strips the sugar that is only about how a type was written (16+: every named type is Elaborated). */
-static CXType unwrap(CXType t)
-{
-    for (int guard = 0; guard < 64; guard++) {
-        if (t.kind == CXType_Elaborated)
-            t = clang_Type_getNamedType(t);
-        else if (t.kind == CXType_Attributed)
-            t = clang_Type_getModifiedType(t);
-        else
-            break;
-    }
-    return t;
-}
-
 /* A typedef that names a record directly gives it its typedef name and its annotations. */
 static void apply_typedef(struct walker *w, CXCursor td)
 {
-    CXType u = unwrap(clang_getTypedefDeclUnderlyingType(td));
+    CXType u = vg_clang_unwrap(clang_getTypedefDeclUnderlyingType(td));
     struct vg_record *rec;
     struct vg_annot *annots = NULL;
     size_t n = 0;
@@ -632,189 +616,14 @@ static void apply_typedef(struct walker *w, CXCursor td)
     free(annots);
 }
 
-/* ---- types ---- */
-
-/* glibc's and the standard's fixed-width names: [_]*[u[_]]intN_t, N in 8, 16, 32, 64. */
-static bool is_fixed_width_name(const char *s)
-{
-    static const char *const widths[] = {"8_t", "16_t", "32_t", "64_t"};
-
-    while (*s == '_')
-        s++;
-    if (*s == 'u')
-        s += s[1] == '_' ? 2 : 1;
-    if (!starts_with(s, "int"))
-        return false;
-    s += 3;
-    for (size_t i = 0; i < sizeof(widths) / sizeof(widths[0]); i++)
-        if (strcmp(s, widths[i]) == 0)
-            return true;
-    return false;
-}
-
-static bool is_host_sized_name(const char *s)
-{
-    static const char *const names[] = {
-        "size_t", "ssize_t", "time_t", "intptr_t", "uintptr_t", "ptrdiff_t", "off_t",
-    };
-
-    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-        if (strcmp(s, names[i]) == 0)
-            return true;
-    return false;
-}
-
-/*
- * Follows the typedef chain of the type as spelled. int64_t is a typedef of
- * long on x86_64, so the first fixed-width name met settles it; a host-sized
- * name, or reaching long / unsigned long, makes it host-sized.
- */
-static bool host_sized(CXType t)
-{
-    for (int guard = 0; guard < 64; guard++) {
-        t = unwrap(t);
-        if (t.kind == CXType_Typedef) {
-            CXString s = clang_getTypedefName(t);
-            const char *name = clang_getCString(s);
-            bool fixed = is_fixed_width_name(name), host = is_host_sized_name(name);
-
-            clang_disposeString(s);
-            if (fixed || host)
-                return host;
-            t = clang_getTypedefDeclUnderlyingType(clang_getTypeDeclaration(t));
-            continue;
-        }
-        return t.kind == CXType_Long || t.kind == CXType_ULong;
-    }
-    return false;
-}
-
-/*
- * Removes typedefs one level at a time, down to the array or pointer type
- * itself, so its element keeps the name it was written with (row_t, not
- * unsigned char[3]).
- */
-static CXType desugar(CXType t)
-{
-    for (int guard = 0; guard < 64 && (t = unwrap(t)).kind == CXType_Typedef; guard++)
-        t = clang_getTypedefDeclUnderlyingType(clang_getTypeDeclaration(t));
-    return t;
-}
-
-static bool int_kind(enum CXTypeKind k, bool *is_signed)
-{
-    switch (k) {
-    case CXType_Char_S: case CXType_SChar: case CXType_Short: case CXType_Int:
-    case CXType_Long: case CXType_LongLong: case CXType_Int128: case CXType_WChar:
-        *is_signed = true;
-        return true;
-    case CXType_Char_U: case CXType_UChar: case CXType_UShort: case CXType_UInt:
-    case CXType_ULong: case CXType_ULongLong: case CXType_UInt128: case CXType_Char16:
-    case CXType_Char32:
-        *is_signed = false;
-        return true;
-    default:
-        return false;
-    }
-}
-
-static struct vg_type *conv_type(struct walker *w, CXType t);
-
-/* VG_T_ENUM details: signedness of the underlying type and the name it is known by. */
-static void conv_enum(struct vg_type *vt, CXType spelled, CXType canon)
-{
-    CXCursor decl = clang_getTypeDeclaration(canon);
-    CXType outer = unwrap(spelled);
-    char *tag;
-
-    vt->kind = VG_T_ENUM;
-    int_kind(clang_getCanonicalType(clang_getEnumDeclIntegerType(decl)).kind, &vt->is_signed);
-    if (outer.kind == CXType_Typedef) {
-        vt->enum_name = take(clang_getTypedefName(outer));
-        return;
-    }
-    tag = take(clang_getCursorSpelling(decl));
-    if (is_identifier(tag) && !clang_Cursor_isAnonymous(decl)) {
-        vt->enum_name = xmalloc(strlen(tag) + 6);
-        sprintf(vt->enum_name, "enum %s", tag);
-    }
-    free(tag);
-}
-
-static void conv_record(struct walker *w, struct vg_type *vt, CXType spelled, CXType canon)
-{
-    CXCursor decl = clang_getTypeDeclaration(canon);
-
-    vt->kind = decl.kind == CXCursor_UnionDecl ? VG_T_UNION : VG_T_RECORD;
-    vt->record = record_of_type(w, canon);
-    /* an untagged, untypedef'd record: clang's spelling carries a path and differs by version */
-    if (unwrap(spelled).kind != CXType_Typedef && vt->record && !vt->record->tag &&
-        !vt->record->typedef_name) {
-        free(vt->spelling);
-        vt->spelling = xstrdup(vt->kind == VG_T_UNION ? "union (unnamed)" : "struct (unnamed)");
-    }
-}
-
-/* Converts a type as written at a use site (member, array element, pointee). */
-static struct vg_type *conv_type(struct walker *w, CXType t)
-{
-    struct vg_type *vt = xcalloc(1, sizeof(*vt));
-    CXType canon = clang_getCanonicalType(t), d;
-    long long size = clang_Type_getSizeOf(t);
-
-    vt->spelling = take(clang_getTypeSpelling(t));
-    vt->size = size > 0 ? (uint64_t)size : 0;
-    vt->host_sized = host_sized(t);
-    switch (canon.kind) {
-    case CXType_Bool: vt->kind = VG_T_BOOL; break;
-    case CXType_Float: vt->kind = VG_T_FLOAT; break;
-    case CXType_Double: vt->kind = VG_T_DOUBLE; break;
-    case CXType_LongDouble: vt->kind = VG_T_LONG_DOUBLE; break;
-    case CXType_Enum: conv_enum(vt, t, canon); break;
-    case CXType_Record: conv_record(w, vt, t, canon); break;
-    case CXType_Pointer:
-        d = clang_getPointeeType(desugar(t));
-        if (clang_getCanonicalType(d).kind == CXType_FunctionProto ||
-            clang_getCanonicalType(d).kind == CXType_FunctionNoProto) {
-            vt->kind = VG_T_FUNCTION_POINTER;
-        } else {
-            vt->kind = VG_T_POINTER;
-            vt->elem = conv_type(w, d);
-        }
-        vt->host_sized = false; /* never migrated by value; the model asks for COUNT/DEREF/SKIP */
-        break;
-    case CXType_ConstantArray:
-    case CXType_IncompleteArray:
-        d = desugar(t);
-        vt->kind = canon.kind == CXType_ConstantArray ? VG_T_ARRAY : VG_T_INCOMPLETE_ARRAY;
-        vt->count = canon.kind == CXType_ConstantArray ? (uint64_t)clang_getArraySize(canon) : 0;
-        vt->elem = conv_type(w, clang_getArrayElementType(d));
-        vt->host_sized = vt->elem->host_sized;
-        break;
-    default:
-        vt->kind = int_kind(canon.kind, &vt->is_signed) ? VG_T_INT : VG_T_OTHER;
-        break;
-    }
-    return vt;
-}
-
-static void type_free(struct vg_type *t)
-{
-    if (!t)
-        return;
-    type_free(t->elem);
-    free(t->spelling);
-    free(t->enum_name);
-    free(t);
-}
-
 /* ---- members and layout ---- */
 
 struct field_ctx {
     struct walker *w;
     struct vg_record *rec;
     CXCursor *cursors;       /* the FieldDecl of each member, for exact offsets */
-    size_t cap_members, cap_cursors;
+    const struct vg_type_info **types; /* the type of each member, for natural offsets */
+    size_t cap_members, cap_cursors, cap_types;
     bool exact;              /* natural layout cannot be trusted for this record */
 };
 
@@ -832,8 +641,7 @@ static enum CXVisitorResult field_visit(CXCursor c, CXClientData data)
     struct field_ctx *fc = data;
     struct vg_record *rec = fc->rec;
     struct vg_member *m;
-    CXType ft = clang_getCursorType(c);
-    CXCursor type_decl = clang_getTypeDeclaration(clang_getCanonicalType(ft));
+    const struct vg_type_info *ti;
     struct attr_ctx a = {.w = fc->w};
 
     if (clang_Cursor_isBitField(c) && unnamed(c)) {
@@ -842,13 +650,16 @@ static enum CXVisitorResult field_visit(CXCursor c, CXClientData data)
     }
     grow(&rec->members, &fc->cap_members, rec->n_members + 1, sizeof(*rec->members));
     grow(&fc->cursors, &fc->cap_cursors, rec->n_members + 1, sizeof(*fc->cursors));
+    grow(&fc->types, &fc->cap_types, rec->n_members + 1, sizeof(*fc->types));
+    ti = vg_types_get(&fc->w->types, clang_getCursorType(c));
     fc->cursors[rec->n_members] = c;
+    fc->types[rec->n_members] = ti;
     m = &rec->members[rec->n_members++];
     memset(m, 0, sizeof(*m));
-    m->type = conv_type(fc->w, ft);
+    m->type = ti->type;
     m->is_bitfield = clang_Cursor_isBitField(c) != 0;
     m->bit_width = m->is_bitfield ? (unsigned)clang_getFieldDeclBitWidth(c) : 0;
-    if (!clang_Cursor_isNull(type_decl) && clang_Cursor_isAnonymousRecordDecl(type_decl)) {
+    if (ti->anon_record) {
         /*
          * A C11 anonymous struct/union member: an implicit field with no
          * name. What was written after it (`union { ... } VMS_SKIP;`)
@@ -857,7 +668,7 @@ static enum CXVisitorResult field_visit(CXCursor c, CXClientData data)
         const struct vg_record *anon = m->type->record;
 
         m->name = xstrdup("");
-        m->loc = cursor_loc(fc->w, type_decl);
+        m->loc = cursor_loc(fc->w, clang_getTypeDeclaration(clang_getCanonicalType(ti->key)));
         for (size_t i = 0; anon && i < anon->n_annots; i++) {
             struct vg_annot copy = {xstrdup(anon->annots[i].text), anon->annots[i].loc};
 
@@ -868,7 +679,8 @@ static enum CXVisitorResult field_visit(CXCursor c, CXClientData data)
         m->loc = cursor_loc(fc->w, c);
         a.annots = &m->annots;
         a.n = &m->n_annots;
-        clang_visitChildren(c, attr_visit, &a);
+        if (clang_Cursor_hasAttrs(c)) /* attributes are the only children attr_visit uses */
+            clang_visitChildren(c, attr_visit, &a);
     }
     if (a.layout_attr || m->is_bitfield)
         fc->exact = true;
@@ -884,7 +696,7 @@ static uint64_t align_up(uint64_t v, uint64_t a)
  * Natural layout (see the comment at the top). Returns false when it cannot
  * be trusted for @rec, which then asks libclang member by member.
  */
-static bool natural_offsets(struct vg_record *rec, const CXCursor *cursors, CXType rt)
+static bool natural_offsets(struct vg_record *rec, const struct vg_type_info *const *types, CXType rt)
 {
     long long rec_align = clang_Type_getAlignOf(rt), rec_size = clang_Type_getSizeOf(rt);
     uint64_t end = 0, max_align = 1;
@@ -893,10 +705,9 @@ static bool natural_offsets(struct vg_record *rec, const CXCursor *cursors, CXTy
         return false;
     for (size_t i = 0; i < rec->n_members; i++) {
         struct vg_member *m = &rec->members[i];
-        CXType ft = clang_getCursorType(cursors[i]);
         bool flexible = m->type->kind == VG_T_INCOMPLETE_ARRAY;
         /* alignment of the type as declared: attributes on its typedefs are included */
-        long long align = clang_Type_getAlignOf(ft), size = flexible ? 0 : clang_Type_getSizeOf(ft);
+        long long align = types[i]->align, size = flexible ? 0 : types[i]->size;
         uint64_t off;
 
         if (align <= 0 || size < 0 || (flexible && i + 1 != rec->n_members))
@@ -930,7 +741,7 @@ static void fill_record(struct walker *w, size_t index)
     }
     rec->is_anonymous = !rec->tag && !rec->typedef_name;
     clang_Type_visitFields(rt, field_visit, &fc);
-    if (fc.exact || !natural_offsets(rec, fc.cursors, rt)) {
+    if (fc.exact || !natural_offsets(rec, fc.types, rt)) {
         for (size_t i = 0; i < rec->n_members; i++) {
             long long off = clang_Cursor_getOffsetOfField(fc.cursors[i]);
 
@@ -938,6 +749,7 @@ static void fill_record(struct walker *w, size_t index)
         }
     }
     free(fc.cursors);
+    free(fc.types);
 }
 
 /* ---- parse ---- */
@@ -1030,6 +842,7 @@ static bool env_flag(const char *name)
 
 static void walk(struct walker *w)
 {
+    vg_types_init(&w->types, w->tu, record_of_canonical, w);
     collect_includes(w);
     clang_visitChildren(clang_getTranslationUnitCursor(w->ctu), top_visit, w);
     for (size_t i = 0; i < w->n_typedefs; i++)
@@ -1037,6 +850,7 @@ static void walk(struct walker *w)
     /* n_records may grow: a record reachable only through a type is added on the way */
     for (size_t i = 0; i < w->tu->n_records; i++)
         fill_record(w, i);
+    vg_types_clear(&w->types);
 }
 
 int vg_front_parse(const char *header, const struct vg_front_opts *opts, struct vg_tu *tu,
@@ -1103,7 +917,6 @@ void vg_tu_free(struct vg_tu *tu)
 
         for (size_t j = 0; j < r->n_members; j++) {
             free(r->members[j].name);
-            type_free(r->members[j].type);
             annots_free(r->members[j].annots, r->members[j].n_annots);
         }
         free(r->members);
@@ -1114,6 +927,9 @@ void vg_tu_free(struct vg_tu *tu)
         free(r);
     }
     free(tu->records);
+    for (size_t i = 0; i < tu->n_types; i++)
+        vg_type_free(tu->types[i]);
+    free(tu->types);
     for (size_t i = 0; i < tu->n_consts; i++)
         free(tu->consts[i].name);
     free(tu->consts);

@@ -7,17 +7,28 @@
 
 #include "model.h"
 
-/* The descriptor layout the emitted tables use; must match the runtime's VMS_DESC_ABI. */
-#define EMIT_DESC_ABI 2
 
 struct emitter {
     const struct vg_model *m;
-    struct vg_buf *out;          /* the body of the .vms.c, written out at the end */
+    struct vg_buf *out;          /* text of the .vms.c not yet written (see vg_emit_c()) */
     const struct vg_desc *desc;  /* description being emitted */
     bool uses_int;               /* some expression reads a member through vmsgen_int() */
+    FILE *file;                  /* the .vms.c */
+    const struct vg_buf *prologue; /* what goes before the helper: banner and includes */
+    bool started;                /* prologue (and helper) written */
+    bool write_failed;
 };
 
 /* ---- output ---- */
+
+/* Appends @n bytes, without the NUL: emitf() ends the string once per call. */
+static inline void put_mem(struct vg_buf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap)
+        vg_buf_reserve(b, n);
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+}
 
 static void put_u64(struct vg_buf *b, unsigned long long v)
 {
@@ -27,13 +38,13 @@ static void put_u64(struct vg_buf *b, unsigned long long v)
     do
         digits[--i] = (char)('0' + v % 10);
     while ((v /= 10) != 0);
-    vg_buf_append(b, digits + i, sizeof(digits) - i);
+    put_mem(b, digits + i, sizeof(digits) - i);
 }
 
 static void put_i64(struct vg_buf *b, long long v)
 {
     if (v < 0)
-        vg_buf_putc(b, '-');
+        put_mem(b, "-", 1);
     put_u64(b, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v);
 }
 
@@ -41,15 +52,20 @@ static void put_i64(struct vg_buf *b, long long v)
 static const char *conversion(struct vg_buf *b, const char *spec, va_list *ap)
 {
     const char *s;
+    char c;
 
     switch (spec[0]) {
     case 's':
         s = va_arg(*ap, const char *);
-        vg_buf_puts(b, s ? s : "(null)");
+        s = s ? s : "(null)";
+        put_mem(b, s, strlen(s));
         return spec + 1;
-    case 'c': vg_buf_putc(b, (char)va_arg(*ap, int)); return spec + 1;
+    case 'c':
+        c = (char)va_arg(*ap, int);
+        put_mem(b, &c, 1);
+        return spec + 1;
     case 'd': put_i64(b, va_arg(*ap, int)); return spec + 1;
-    case '%': vg_buf_putc(b, '%'); return spec + 1;
+    case '%': put_mem(b, "%", 1); return spec + 1;
     }
     if (strncmp(spec, "zu", 2) == 0) {
         put_u64(b, va_arg(*ap, size_t));
@@ -76,15 +92,21 @@ __attribute__((format(printf, 2, 3)))
 static void emitf(struct vg_buf *b, const char *fmt, ...)
 {
     va_list ap;
-    const char *p = fmt, *pct;
+    const char *p = fmt;
 
     va_start(ap, fmt);
-    while ((pct = strchr(p, '%')) != NULL) {
-        vg_buf_append(b, p, (size_t)(pct - p));
+    for (;;) {
+        const char *pct = strchr(p, '%');
+
+        put_mem(b, p, pct ? (size_t)(pct - p) : strlen(p));
+        if (!pct)
+            break;
         p = conversion(b, pct + 1, &ap);
     }
-    vg_buf_puts(b, p);
     va_end(ap);
+    if (!b->s)
+        vg_buf_reserve(b, 0);
+    b->s[b->len] = '\0'; /* put_mem() left room for it */
 }
 
 /* "dev" for "path/to/dev.h". */
@@ -113,26 +135,37 @@ static const char *file_name(const char *path)
 /* A C identifier fragment from arbitrary text ("fifo-timeout" -> "fifo_timeout"). */
 static void ident_part(struct vg_buf *b, const char *text)
 {
+    if (!*text)
+        return; /* appends nothing, as before: an empty @b stays NULL */
+    vg_buf_reserve(b, strlen(text));
     for (const char *p = text; *p; p++) {
         char c = *p;
         bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-        vg_buf_putc(b, ok ? c : '_');
+        b->s[b->len++] = ok ? c : '_';
     }
+    b->s[b->len] = '\0';
 }
 
 /* A C string literal for @text. */
 static void c_string(struct vg_buf *out, const char *text)
 {
-    vg_buf_putc(out, '"');
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+    const unsigned char *p = (const unsigned char *)text;
+
+    put_mem(out, "\"", 1);
+    while (*p) {
+        const unsigned char *run = p;
+
+        while (*p && *p != '"' && *p != '\\' && *p >= 0x20 && *p < 0x7f)
+            p++;
+        put_mem(out, (const char *)run, (size_t)(p - run));
         if (*p == '"' || *p == '\\')
             emitf(out, "\\%c", *p);
-        else if (*p < 0x20 || *p >= 0x7f)
+        else if (*p)
             emitf(out, "\\%c%c%c", '0' + (*p >> 6), '0' + ((*p >> 3) & 7), '0' + (*p & 7));
-        else
-            vg_buf_putc(out, (char)*p);
+        if (*p)
+            p++;
     }
-    vg_buf_putc(out, '"');
+    emitf(out, "\"");
 }
 
 /* ---- expressions ---- */
@@ -764,7 +797,7 @@ static void emit_includes(const struct vg_model *m, struct vg_buf *out, const ch
     }
     emitf(out, "\n#if VMS_DESC_ABI != %d\n#error \"%s.vms.c was generated for vmstate descriptor "
           "ABI %d: regenerate it with the vmsgen of this vmstate\"\n#endif\n\n",
-          EMIT_DESC_ABI, base, EMIT_DESC_ABI);
+          VG_DESC_ABI, base, VG_DESC_ABI);
 }
 
 /* Expressions read members through this (only emitted when used: clang flags unused ones). */
@@ -774,50 +807,83 @@ static void emit_int_helper(struct vg_buf *out)
           "static inline int64_t vmsgen_int(int64_t v)\n{\n    return v;\n}\n\n");
 }
 
-/* Writes the @n buffers of @parts to @f; false on an I/O error (closes @f either way). */
-static bool write_parts(FILE *f, const struct vg_buf *parts, size_t n)
-{
-    bool ok = true;
+/* Held text is written out in pieces of this size, once the helper question is settled. */
+#define FLUSH_AT (256 * 1024)
 
-    for (size_t i = 0; i < n; i++)
-        if (parts[i].len && fwrite(parts[i].s, 1, parts[i].len, f) != parts[i].len)
-            ok = false;
-    return fclose(f) == 0 && ok;
+static bool write_all(FILE *f, const struct vg_buf *b)
+{
+    return b->len == 0 || fwrite(b->s, 1, b->len, f) == b->len;
+}
+
+static void write_buf(struct emitter *em, const struct vg_buf *b)
+{
+    if (!write_all(em->file, b))
+        em->write_failed = true;
 }
 
 /*
- * The .vms.c is built in memory: its prologue, then vmsgen_int() if some
- * expression used it (before its first use), then the body.
+ * Writes out the text held in em->out when what goes before it is known:
+ * the prologue, then vmsgen_int() if an expression uses it. Until one does,
+ * the text is held, since the helper must come first; once one has (the
+ * first description with a VMS_RANGE, usually), the text goes out every
+ * FLUSH_AT bytes and megabytes of tables never sit in memory at once.
  */
+static void flush_body(struct emitter *em, bool at_end)
+{
+    if (!at_end && (!em->uses_int || em->out->len < FLUSH_AT))
+        return;
+    if (!em->started) {
+        struct vg_buf helper = {0};
+
+        write_buf(em, em->prologue);
+        if (em->uses_int)
+            emit_int_helper(&helper);
+        write_buf(em, &helper);
+        vg_buf_free(&helper);
+        em->started = true;
+    }
+    write_buf(em, em->out);
+    em->out->len = 0;
+}
+
+static bool close_file(FILE *f, bool ok)
+{
+    return fclose(f) == 0 && ok;
+}
+
 int vg_emit_c(const struct vg_model *m, const char *header, const char *outdir, struct vg_diags *d)
 {
     char *base = base_name(header), *hpath = NULL, *cpath = NULL;
     FILE *h = open_output(outdir, base, ".vms.h", &hpath, d);
     FILE *c = h ? open_output(outdir, base, ".vms.c", &cpath, d) : NULL;
-    struct vg_buf hbuf = {0}, cparts[3] = {{0}, {0}, {0}}; /* prologue, helper, body */
-    struct emitter em = {.m = m, .out = &cparts[2]};
+    struct vg_buf hbuf = {0}, prologue = {0}, body = {0};
+    struct emitter em = {.m = m, .out = &body, .file = c, .prologue = &prologue};
+    bool h_ok = true;
     int ret = -1;
 
     if (h && c) {
         emit_header(m, &hbuf, header, base);
-        for (size_t i = 0; i < m->n_descs; i++)
-            if (m->descs[i]->local)
+        h_ok = write_all(h, &hbuf);
+        emitf(&prologue, "/* Generated by vmsgen from \"%s\". DO NOT EDIT. */\n", file_name(header));
+        emit_includes(m, &prologue, base);
+        for (size_t i = 0; i < m->n_descs; i++) {
+            if (m->descs[i]->local) {
                 emit_desc(&em, m->descs[i]);
-        emitf(&cparts[0], "/* Generated by vmsgen from \"%s\". DO NOT EDIT. */\n", file_name(header));
-        emit_includes(m, &cparts[0], base);
-        if (em.uses_int)
-            emit_int_helper(&cparts[1]);
+                flush_body(&em, false);
+            }
+        }
+        flush_body(&em, true);
         ret = 0;
     }
-    if (h && !write_parts(h, &hbuf, 1))
+    if (h && !close_file(h, h_ok))
         ret = -1;
-    if (c && !write_parts(c, cparts, 3))
+    if (c && !close_file(c, !em.write_failed))
         ret = -1;
     if (ret && (h || c))
         vg_error(d, (struct vg_loc){0}, "writing the generated files in '%s' failed", outdir);
     vg_buf_free(&hbuf);
-    for (size_t i = 0; i < 3; i++)
-        vg_buf_free(&cparts[i]);
+    vg_buf_free(&prologue);
+    vg_buf_free(&body);
     free(base);
     free(hpath);
     free(cpath);

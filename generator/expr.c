@@ -36,17 +36,26 @@ char *vgp_strndup(const char *s, size_t n)
     return p;
 }
 
-/* Makes room for @extra more bytes and a NUL in @b. */
-static void buf_reserve(struct vg_buf *b, size_t extra)
+static void buf_grow(struct vg_buf *b, size_t extra)
 {
     size_t cap = b->cap ? b->cap : 64;
 
-    if (b->len + extra + 1 <= b->cap)
-        return;
     while (cap < b->len + extra + 1)
         cap *= 2;
     b->s = vgp_realloc(b->s, cap);
     b->cap = cap;
+}
+
+/* Makes room for @extra more bytes and a NUL in @b. */
+static inline void buf_reserve(struct vg_buf *b, size_t extra)
+{
+    if (b->len + extra + 1 > b->cap)
+        buf_grow(b, extra);
+}
+
+void vg_buf_reserve(struct vg_buf *b, size_t extra)
+{
+    buf_reserve(b, extra);
 }
 
 /* Prints into the spare capacity first: a second vsnprintf only when that overflowed. */
@@ -136,6 +145,21 @@ void vg_expr_free(struct vg_expr *e)
     vg_expr_free(e->c);
     free(e->name);
     free(e);
+}
+
+struct vg_expr *vg_expr_clone(const struct vg_expr *e)
+{
+    struct vg_expr *c;
+
+    if (!e)
+        return NULL;
+    c = vgp_alloc(sizeof(*c));
+    *c = *e;
+    c->name = e->name ? vgp_strndup(e->name, strlen(e->name)) : NULL;
+    c->a = vg_expr_clone(e->a);
+    c->b = vg_expr_clone(e->b);
+    c->c = vg_expr_clone(e->c);
+    return c;
 }
 
 struct vg_expr *vg_expr_parse(const char *text, struct vg_loc loc, struct vg_diags *d)

@@ -16,11 +16,13 @@ struct member_ann {
     const char *in, *present, *name, *renamed, *type;
     const char *codec_get, *codec_put, *codec_type;
     const char *sub_name, *sub_needed;
+    const struct vg_expr *sub_needed_expr;
     struct vg_loc sub_loc, loc;
     bool has[VG_A_COUNT_];
-    struct vg_parsed_annot parsed[16];
-    size_t n_parsed;
 };
+
+/* Annotations one member may carry (more is surely a mistake). */
+#define MAX_MEMBER_ANNOTS 16
 
 static char *xstrdup(const char *s)
 {
@@ -137,12 +139,10 @@ static const char *arg_str(const struct vg_parsed_annot *a, size_t i)
     return i < a->n_args ? a->args[i].str : NULL;
 }
 
-static struct vg_expr *arg_expr(const struct vg_parsed_annot *a, size_t i, struct vg_loc loc,
-                                struct vg_diags *d)
+/* A copy of the tree of an expression argument (the parsed annotation keeps its own). */
+static struct vg_expr *arg_expr(const struct vg_parsed_annot *a, size_t i)
 {
-    const char *s = arg_str(a, i);
-
-    return s ? vg_expr_parse(s, loc, d) : NULL;
+    return i < a->n_args ? vg_expr_clone(a->args[i].expr) : NULL;
 }
 
 /* Records one parsed member annotation in @ma; returns false on misuse. */
@@ -158,11 +158,11 @@ static bool apply_member_annot(struct member_ann *ma, const struct vg_parsed_ann
     case VG_A_SINCE: ma->since = (int)a->args[0].ival; break;
     case VG_A_UNTIL: ma->until = (int)a->args[0].ival; break;
     case VG_A_MAX: ma->max = (uint64_t)a->args[0].ival; break;
-    case VG_A_IF: ma->if_expr = arg_expr(a, 0, loc, d); return ma->if_expr != NULL;
-    case VG_A_DEFAULT: ma->def = arg_expr(a, 0, loc, d); return ma->def != NULL;
-    case VG_A_COUNT: ma->count = arg_expr(a, 0, loc, d); return ma->count != NULL;
+    case VG_A_IF: ma->if_expr = arg_expr(a, 0); return ma->if_expr != NULL;
+    case VG_A_DEFAULT: ma->def = arg_expr(a, 0); return ma->def != NULL;
+    case VG_A_COUNT: ma->count = arg_expr(a, 0); return ma->count != NULL;
     case VG_A_CHECK:
-        ma->check = arg_expr(a, 0, loc, d);
+        ma->check = arg_expr(a, 0);
         ma->check_text = xstrdup(arg_str(a, 0));
         return ma->check != NULL;
     case VG_A_IN: ma->in = arg_str(a, 0); break;
@@ -178,6 +178,7 @@ static bool apply_member_annot(struct member_ann *ma, const struct vg_parsed_ann
     case VG_A_SUBSECTION:
         ma->sub_name = arg_str(a, 0);
         ma->sub_needed = arg_str(a, 1);
+        ma->sub_needed_expr = a->args[1].expr;
         ma->sub_loc = loc;
         break;
     case VG_A_WAS: {
@@ -214,31 +215,31 @@ static void member_ann_clear(struct member_ann *ma)
     vg_expr_free(ma->count);
     vg_expr_free(ma->check);
     free(ma->check_text);
-    for (size_t i = 0; i < ma->n_parsed; i++)
-        vg_annot_clear(&ma->parsed[i]);
     memset(ma, 0, sizeof(*ma));
 }
 
-static bool parse_member_annots(struct vg_tu *tu, const struct vg_member *m, struct member_ann *ma,
-                                struct vg_diags *d)
+/* Parses the annotations of @m (through @memo, which keeps what @ma borrows) into @ma. */
+static bool parse_member_annots(struct vg_annot_memo *memo, const struct vg_member *m,
+                                struct member_ann *ma, struct vg_diags *d)
 {
     bool ok = true;
+    size_t n_parsed = 0;
 
     memset(ma, 0, sizeof(*ma));
     ma->loc = m->loc;
     for (size_t i = 0; i < m->n_annots; i++) {
-        struct vg_parsed_annot *a;
+        const struct vg_parsed_annot *a;
 
-        if (ma->n_parsed == sizeof(ma->parsed) / sizeof(ma->parsed[0])) {
+        if (n_parsed == MAX_MEMBER_ANNOTS) {
             vg_error(d, m->annots[i].loc, "too many annotations on member '%s'", m->name);
             return false;
         }
-        a = &ma->parsed[ma->n_parsed];
-        if (vg_annot_parse(m->annots[i].text, m->annots[i].loc, vg_lookup_constant, tu, a, d)) {
+        a = vg_annot_memo_parse(memo, m->annots[i].text, m->annots[i].loc, d);
+        if (!a) {
             ok = false;
             continue;
         }
-        ma->n_parsed++;
+        n_parsed++;
         if (ma->has[a->kind]) {
             vg_error(d, m->annots[i].loc, "%s given twice on member '%s'",
                      vg_annot_macro(a->kind), m->name);
@@ -257,13 +258,53 @@ static bool parse_member_annots(struct vg_tu *tu, const struct vg_member *m, str
 struct builder {
     struct vg_model *m;
     struct vg_diags *d;
+    struct vg_annot_memo *memo;
     struct vg_desc *desc;     /* being built */
 };
 
+/* Room for the fields grows from a guess, one per member of the struct; fit_fields() trims it. */
 static void add_field(struct vg_desc *desc, const struct vg_field *f)
 {
-    desc->fields = xgrow(desc->fields, desc->n_fields + 1, sizeof(*f));
+    if (desc->n_fields == desc->cap_fields) {
+        size_t guess = desc->rec->n_members > 4 ? desc->rec->n_members : 4;
+
+        desc->cap_fields = desc->cap_fields ? 2 * desc->cap_fields : guess;
+        desc->fields = xgrow(desc->fields, desc->cap_fields, sizeof(*f));
+    }
     desc->fields[desc->n_fields++] = *f;
+}
+
+/* Gives back the room add_field() did not use (the next allocations reuse it). */
+static void fit_fields(struct vg_desc *desc)
+{
+    if (desc->n_fields < desc->cap_fields) {
+        desc->fields = xgrow(desc->fields, desc->n_fields, sizeof(*desc->fields));
+        desc->cap_fields = desc->n_fields;
+    }
+}
+
+/* The @n strings of @parts (n <= 8) one after the other, in one new string. */
+static char *join(const char *const parts[], size_t n)
+{
+    size_t len[8], total = 0;
+    char *s, *p;
+
+    for (size_t i = 0; i < n; i++)
+        total += len[i] = strlen(parts[i]);
+    s = p = xgrow(NULL, total + 1, 1);
+    for (size_t i = 0; i < n; i++) {
+        memcpy(p, parts[i], len[i]);
+        p += len[i];
+    }
+    *p = '\0';
+    return s;
+}
+
+static char *concat3(const char *a, const char *b, const char *c)
+{
+    const char *parts[] = {a, b, c};
+
+    return join(parts, 3);
 }
 
 static int find_sub(const struct vg_desc *desc, const char *short_name)
@@ -282,8 +323,7 @@ static struct vg_sub *add_sub(struct vg_desc *desc, const char *short_name, stru
     s = &desc->subs[desc->n_subs++];
     memset(s, 0, sizeof(*s));
     s->short_name = xstrdup(short_name);
-    s->name = xcalloc(strlen(desc->name) + strlen(short_name) + 2, 1);
-    sprintf(s->name, "%s/%s", desc->name, short_name);
+    s->name = concat3(desc->name, "/", short_name);
     s->loc = loc;
     return s;
 }
@@ -292,17 +332,17 @@ static struct vg_sub *add_sub(struct vg_desc *desc, const char *short_name, stru
 static char *member_size_c(const struct vg_desc *desc, const char *path, const char *prefix,
                            const char *suffix)
 {
-    struct vg_buf b = {0};
+    const char *parts[] = {"sizeof(", prefix, "((", desc->rec->c_name, " *)0)->", path, suffix, ")"};
 
-    vg_buf_printf(&b, "sizeof(%s((%s *)0)->%s%s)", prefix, desc->rec->c_name, path, suffix);
-    return b.s;
+    return join(parts, sizeof(parts) / sizeof(parts[0]));
 }
 
-static void field_init(struct vg_field *f, const struct vg_member *m, const char *c_path,
+/* Starts field @f of member @m, which takes @c_path (allocated). */
+static void field_init(struct vg_field *f, const struct vg_member *m, char *c_path,
                        const struct member_ann *ma)
 {
     memset(f, 0, sizeof(*f));
-    f->c_path = xstrdup(c_path);
+    f->c_path = c_path;
     f->wire_name = xstrdup(ma->name ? ma->name : c_path);
     f->loc = m->loc;
     f->member = m;
@@ -316,7 +356,7 @@ static const struct vg_type *array_elem(const struct vg_type *t, uint64_t *num, 
     *num = 1;
     while (t->kind == VG_T_ARRAY) {
         *num *= t->count;
-        vg_buf_printf(zeros, "[0]");
+        vg_buf_puts(zeros, "[0]");
         t = t->elem;
     }
     return t;
@@ -497,7 +537,8 @@ static bool apply_modifiers(struct builder *b, const struct vg_member *m,
 }
 
 /* Builds the wire field of one migrated member (not flattened). */
-static bool build_field(struct builder *b, const struct vg_member *m, const char *c_path,
+/* Builds the field of @m at @c_path (which it takes) and @bits from the start of the struct. */
+static bool build_field(struct builder *b, const struct vg_member *m, char *c_path,
                         struct member_ann *ma, uint64_t bits)
 {
     struct vg_field f;
@@ -573,7 +614,7 @@ static bool build_member_sub(struct builder *b, const struct vg_member *m, const
     s->member_desc = md;
     s->member_path = xstrdup(c_path);
     s->needed_text = xstrdup(ma->sub_needed);
-    s->needed = vg_expr_parse(ma->sub_needed, ma->sub_loc, b->d);
+    s->needed = vg_expr_clone(ma->sub_needed_expr);
     return s->needed != NULL;
 }
 
@@ -584,12 +625,11 @@ static bool build_member(struct builder *b, const struct vg_member *m, const cha
     char *c_path;
     bool ok;
 
-    if (!parse_member_annots(b->m->tu, m, &ma, b->d)) {
+    if (!parse_member_annots(b->memo, m, &ma, b->d)) {
         member_ann_clear(&ma);
         return false;
     }
-    c_path = xcalloc(strlen(prefix) + strlen(m->name) + 2, 1);
-    sprintf(c_path, "%s%s%s", prefix, prefix[0] && m->name[0] ? "." : "", m->name);
+    c_path = concat3(prefix, prefix[0] && m->name[0] ? "." : "", m->name);
     if (ma.skip) {
         ok = true;
     } else if (ma.present) {
@@ -609,6 +649,7 @@ static bool build_member(struct builder *b, const struct vg_member *m, const cha
         ok = build_members(b, m->type->record, c_path, base_bits + m->offset_bits);
     } else {
         ok = build_field(b, m, c_path, &ma, base_bits + m->offset_bits);
+        c_path = NULL; /* the field's now */
     }
     free(c_path);
     member_ann_clear(&ma);
@@ -645,14 +686,14 @@ static bool apply_struct_annot(struct builder *b, const struct vg_parsed_annot *
         s = add_sub(desc, a->args[0].str, loc);
         s->version = (int)a->args[1].ival;
         s->needed_text = xstrdup(a->args[2].str);
-        s->needed = vg_expr_parse(a->args[2].str, loc, b->d);
+        s->needed = vg_expr_clone(a->args[2].expr);
         return s->needed != NULL;
     case VG_A_PRIORITY:
         desc->priority = (int)a->args[0].ival;
         return true;
     case VG_A_NEEDED:
         desc->needed_text = xstrdup(a->args[0].str);
-        desc->needed = vg_expr_parse(a->args[0].str, loc, b->d);
+        desc->needed = vg_expr_clone(a->args[0].expr);
         return desc->needed != NULL;
     case VG_A_UNMIGRATABLE:
         desc->unmigratable = true;
@@ -666,7 +707,7 @@ static bool apply_struct_annot(struct builder *b, const struct vg_parsed_annot *
         return true;
     case VG_A_CHECK:
         desc->check_text = xstrdup(a->args[0].str);
-        desc->check = vg_expr_parse(a->args[0].str, loc, b->d);
+        desc->check = vg_expr_clone(a->args[0].expr);
         return desc->check != NULL;
     default:
         vg_error(b->d, loc, "%s applies to a member, not to struct '%s'", vg_annot_macro(a->kind),
@@ -675,22 +716,25 @@ static bool apply_struct_annot(struct builder *b, const struct vg_parsed_annot *
     }
 }
 
+/* Whether new_desc() reads this annotation (VMS_STATE). */
+static bool is_state_annot(const char *text)
+{
+    return strncmp(text, "state(", 6) == 0;
+}
+
 static bool build_struct_annots(struct builder *b)
 {
     const struct vg_record *rec = b->desc->rec;
     bool ok = true;
 
     for (size_t i = 0; i < rec->n_annots; i++) {
-        struct vg_parsed_annot a;
+        const struct vg_parsed_annot *a;
 
-        if (vg_annot_parse(rec->annots[i].text, rec->annots[i].loc, vg_lookup_constant, b->m->tu,
-                           &a, b->d)) {
+        if (is_state_annot(rec->annots[i].text))
+            continue; /* new_desc() parsed it */
+        a = vg_annot_memo_parse(b->memo, rec->annots[i].text, rec->annots[i].loc, b->d);
+        if (!a || !apply_struct_annot(b, a, rec->annots[i].loc))
             ok = false;
-            continue;
-        }
-        if (!apply_struct_annot(b, &a, rec->annots[i].loc))
-            ok = false;
-        vg_annot_clear(&a);
     }
     return ok;
 }
@@ -704,7 +748,7 @@ static bool new_desc(struct vg_model *m, struct vg_record *rec, struct vg_diags 
     for (size_t i = 0; i < rec->n_annots; i++) {
         struct vg_parsed_annot a;
 
-        if (strncmp(rec->annots[i].text, "state(", 6) != 0)
+        if (!is_state_annot(rec->annots[i].text))
             continue;
         if (vg_annot_parse(rec->annots[i].text, rec->annots[i].loc, vg_lookup_constant, m->tu, &a, d))
             return false;
@@ -741,6 +785,7 @@ struct vg_desc *vg_model_find(const struct vg_model *m, const struct vg_record *
 
 int vg_model_build(struct vg_tu *tu, struct vg_model *m, struct vg_diags *d)
 {
+    struct vg_annot_memo *memo;
     bool ok = true;
 
     memset(m, 0, sizeof(*m));
@@ -748,8 +793,9 @@ int vg_model_build(struct vg_tu *tu, struct vg_model *m, struct vg_diags *d)
     for (size_t i = 0; i < tu->n_records; i++)
         if (!tu->records[i]->in_system_header && !new_desc(m, tu->records[i], d))
             ok = false;
+    memo = vg_annot_memo_new(vg_lookup_constant, tu);
     for (size_t i = 0; i < m->n_descs; i++) {
-        struct builder b = {.m = m, .d = d, .desc = m->descs[i]};
+        struct builder b = {.m = m, .d = d, .memo = memo, .desc = m->descs[i]};
 
         if (!m->descs[i]->rec->tag && !m->descs[i]->rec->typedef_name) {
             vg_error(d, m->descs[i]->loc, "a described struct needs a tag or a typedef name");
@@ -760,8 +806,10 @@ int vg_model_build(struct vg_tu *tu, struct vg_model *m, struct vg_diags *d)
             ok = false;
         if (!build_members(&b, b.desc->rec, "", 0))
             ok = false;
+        fit_fields(b.desc);
         b.desc->built = true;
     }
+    vg_annot_memo_free(memo);
     return ok && d->errors == 0 ? 0 : -1;
 }
 

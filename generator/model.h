@@ -10,6 +10,9 @@
 #include "diag.h"
 #include "front.h"
 
+/* The runtime descriptor layout (VMS_DESC_ABI) the emitted tables are written for. */
+#define VG_DESC_ABI 2
+
 /* Wire types; the emitter prints them as the runtime's VMS_WT_* names. */
 enum vg_wire {
     VG_W_BOOL, VG_W_INT8, VG_W_UINT8, VG_W_INT16, VG_W_UINT16, VG_W_INT32, VG_W_UINT32,
@@ -92,7 +95,7 @@ struct vg_desc {
     bool used_nested;         /* some field uses it as a nested description */
     bool built;               /* fields resolved */
     struct vg_field *fields;
-    size_t n_fields;
+    size_t n_fields, cap_fields;
     struct vg_sub *subs;
     size_t n_subs;
 };
@@ -148,6 +151,13 @@ int vg_wire_from_word(const char *word);
  */
 int vg_emit_c(const struct vg_model *m, const char *header, const char *outdir,
               struct vg_diags *d);
+
+/*
+ * Writes the schema of the sections of @models (QEMU's -dump-vmstate layout,
+ * DESIGN §7) to @out, with @machine as vmschkmachine's Name. Returns 0 or -1.
+ */
+int vg_emit_json(const struct vg_model *const *models, size_t n_models, const char *machine,
+                 FILE *out);
 
 /* Writes a make-style depfile naming @targets and every file the TU opened. */
 int vg_write_depfile(const char *path, const char *const *targets, size_t n_targets,
