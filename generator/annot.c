@@ -425,7 +425,7 @@ struct argctx {
     void *ctx;
 };
 
-/* Parses the expression in a string argument, or returns NULL; its errors point into the annotation text. */
+/* The tree of the expression in a string argument, or NULL; errors point into the annotation text. */
 static struct vg_expr *parse_expr_string(struct argctx *x)
 {
     const struct vgp_str *s = x->raw->str;
@@ -635,7 +635,8 @@ static struct memo_entry **memo_slot(struct vg_annot_memo *memo, const char *tex
 {
     size_t mask = memo->cap - 1, i = hash & mask;
 
-    while (memo->slots[i] && (memo->slots[i]->hash != hash || strcmp(memo->slots[i]->text, text) != 0))
+    while (memo->slots[i] &&
+           (memo->slots[i]->hash != hash || strcmp(memo->slots[i]->text, text) != 0))
         i = (i + 1) & mask;
     return &memo->slots[i];
 }

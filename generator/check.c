@@ -253,7 +253,7 @@ static void check_field(struct xcheck *x, struct vg_field *f)
     check_count(x, f);
 }
 
-/* A name in a scope (a payload), for the duplicate checks; the hash makes most comparisons cheap. */
+/* A name in a scope (a payload), for the duplicate checks; its hash makes comparisons cheap. */
 struct scoped_name {
     int scope;
     unsigned hash;

@@ -696,7 +696,8 @@ static uint64_t align_up(uint64_t v, uint64_t a)
  * Natural layout (see the comment at the top). Returns false when it cannot
  * be trusted for @rec, which then asks libclang member by member.
  */
-static bool natural_offsets(struct vg_record *rec, const struct vg_type_info *const *types, CXType rt)
+static bool natural_offsets(struct vg_record *rec, const struct vg_type_info *const *types,
+                            CXType rt)
 {
     long long rec_align = clang_Type_getAlignOf(rt), rec_size = clang_Type_getSizeOf(rt);
     uint64_t end = 0, max_align = 1;

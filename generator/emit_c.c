@@ -1,9 +1,11 @@
 /* emit_c.c: writes <base>.vms.h and <base>.vms.c, the descriptor tables and their shim functions. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "model.h"
 
@@ -28,6 +30,14 @@ static inline void put_mem(struct vg_buf *b, const char *s, size_t n)
         vg_buf_reserve(b, n);
     memcpy(b->s + b->len, s, n);
     b->len += n;
+}
+
+/* Appends a string literal (its length known when compiling) or a string. */
+#define PUT(b, literal) put_mem((b), "" literal, sizeof(literal) - 1)
+
+static void put_str(struct vg_buf *b, const char *s)
+{
+    put_mem(b, s, strlen(s));
 }
 
 static void put_u64(struct vg_buf *b, unsigned long long v)
@@ -372,19 +382,41 @@ static void emit_count_members(struct emitter *em, const struct vg_field *f)
     vg_buf_free(&n);
 }
 
+/*
+ * The members every field entry has: name, type, flags, offset, size. They
+ * and the layout asserts are most of the tables' text (8.5 MB in
+ * tests/bench), so they are appended piece by piece: parsing a format
+ * string costs more than the text it writes.
+ */
+static void emit_field_head(struct emitter *em, const struct vg_field *f)
+{
+    struct vg_buf *out = em->out;
+
+    PUT(out, "    {\n        .name = ");
+    c_string(out, f->wire_name);
+    PUT(out, ",\n        .type = ");
+    put_str(out, vg_wire_c_name(f->wire));
+    PUT(out, ",\n");
+    if (f->flags)
+        emit_flags(out, f->flags);
+    if (f->wire != VG_W_UNUSED) {
+        PUT(out, "        .offset = offsetof(");
+        put_str(out, em->desc->rec->c_name);
+        PUT(out, ", ");
+        put_str(out, f->c_path);
+        PUT(out, "),\n");
+    }
+    PUT(out, "        .size = ");
+    put_str(out, f->elem_size_c);
+    PUT(out, ",\n");
+}
+
 static void emit_field(struct emitter *em, const struct vg_field *f)
 {
     struct vg_buf *out = em->out;
     struct vg_buf n = {0};
 
-    emitf(out, "    {\n        .name = ");
-    c_string(out, f->wire_name);
-    emitf(out, ",\n        .type = %s,\n", vg_wire_c_name(f->wire));
-    if (f->flags)
-        emit_flags(out, f->flags);
-    if (f->wire != VG_W_UNUSED)
-        emitf(out, "        .offset = offsetof(%s, %s),\n", em->desc->rec->c_name, f->c_path);
-    emitf(out, "        .size = %s,\n", f->elem_size_c);
+    emit_field_head(em, f);
     if (f->num > 1)
         emitf(out, "        .num = %llu,\n", (unsigned long long)f->num);
     if (f->flags & VG_F_VARRAY)
@@ -424,7 +456,7 @@ static void emit_field(struct emitter *em, const struct vg_field *f)
     if (f->was_until)
         emitf(out, "        .was_type = %s,\n        .was_until = %d,\n", vg_wire_c_name(f->was_wire),
               f->was_until);
-    emitf(out, "    },\n");
+    PUT(out, "    },\n");
     vg_buf_free(&n);
 }
 
@@ -580,6 +612,32 @@ static void emit_sub_table(struct emitter *em)
 
 /* ---- one description ---- */
 
+/*
+ * _Static_assert(offsetof(T, path) == OFFSET && sizeof(((T *)0)->path) == SIZE,
+ *                "T.path moved or changed size: run vmsgen again");
+ * piece by piece, as emit_field_head() (one per field: they are hot).
+ */
+static void emit_field_assert(struct vg_buf *out, const char *t, const struct vg_field *f)
+{
+    PUT(out, "_Static_assert(offsetof(");
+    put_str(out, t);
+    PUT(out, ", ");
+    put_str(out, f->c_path);
+    PUT(out, ") == ");
+    put_u64(out, f->offset);
+    PUT(out, " && sizeof(((");
+    put_str(out, t);
+    PUT(out, " *)0)->");
+    put_str(out, f->c_path);
+    PUT(out, ") == ");
+    put_u64(out, f->member->type->size);
+    PUT(out, ",\n               \"");
+    put_str(out, t);
+    PUT(out, ".");
+    put_str(out, f->c_path);
+    PUT(out, " moved or changed size: run vmsgen again\");\n");
+}
+
 static void emit_layout_asserts(struct emitter *em)
 {
     const struct vg_desc *desc = em->desc;
@@ -588,16 +646,9 @@ static void emit_layout_asserts(struct emitter *em)
     emitf(em->out, "/* The layout this table was generated for (vmsgen's view through libclang). */\n");
     emitf(em->out, "_Static_assert(sizeof(%s) == %llu, \"%s changed size: run vmsgen again\");\n", t,
           (unsigned long long)desc->rec->size, t);
-    for (size_t i = 0; i < desc->n_fields; i++) {
-        const struct vg_field *f = &desc->fields[i];
-
-        if (f->wire == VG_W_UNUSED)
-            continue;
-        emitf(em->out, "_Static_assert(offsetof(%s, %s) == %llu && sizeof(((%s *)0)->%s) == %llu,\n"
-              "               \"%s.%s moved or changed size: run vmsgen again\");\n",
-              t, f->c_path, (unsigned long long)f->offset, t, f->c_path,
-              (unsigned long long)f->member->type->size, t, f->c_path);
-    }
+    for (size_t i = 0; i < desc->n_fields; i++)
+        if (desc->fields[i].wire != VG_W_UNUSED)
+            emit_field_assert(em->out, t, &desc->fields[i]);
     emitf(em->out, "\n");
 }
 
@@ -724,16 +775,29 @@ static void emit_desc(struct emitter *em, const struct vg_desc *desc)
 
 /* ---- files ---- */
 
+/*
+ * Opens <outdir>/<base><ext> for writing, without truncating it: close_file()
+ * cuts it to what was written. Generating over the previous output (what a
+ * build does) then rewrites its cached pages in place; truncating first
+ * would free megabytes of them only to allocate them again (4 of the 8.5 MB
+ * tables' 5 ms of writing in tests/bench).
+ */
 static FILE *open_output(const char *outdir, const char *base, const char *ext, char **path,
                          struct vg_diags *d)
 {
-    FILE *f;
+    FILE *f = NULL;
+    int fd, err;
 
     *path = malloc(strlen(outdir) + strlen(base) + strlen(ext) + 3);
     if (!*path)
         abort();
     sprintf(*path, "%s/%s%s", outdir, base, ext);
-    f = fopen(*path, "w");
+    fd = open(*path, O_WRONLY | O_CREAT, 0666);
+    if (fd >= 0 && !(f = fdopen(fd, "w"))) {
+        err = errno;
+        close(fd);
+        errno = err;
+    }
     if (!f)
         vg_error(d, (struct vg_loc){0}, "cannot write '%s': %s", *path, strerror(errno));
     return f;
@@ -846,8 +910,14 @@ static void flush_body(struct emitter *em, bool at_end)
     em->out->len = 0;
 }
 
+/* Ends the file where the writing stopped (see open_output()) and closes it. */
 static bool close_file(FILE *f, bool ok)
 {
+    off_t end;
+
+    ok = fflush(f) == 0 && ok;
+    end = ftello(f);
+    ok = end >= 0 && ftruncate(fileno(f), end) == 0 && ok;
     return fclose(f) == 0 && ok;
 }
 

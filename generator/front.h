@@ -96,7 +96,7 @@ struct vg_tu {
     char *main_file;         /* the header parsed, as given */
     struct vg_record **records; /* every struct/union definition, in source order, deduplicated */
     size_t n_records;
-    struct vg_type **types;  /* every type members use, once each: members and elements share them */
+    struct vg_type **types;  /* every type the members use, once: members and elements share them */
     size_t n_types;
     struct vg_enum_const *consts;
     size_t n_consts;

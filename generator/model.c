@@ -536,8 +536,10 @@ static bool apply_modifiers(struct builder *b, const struct vg_member *m,
     return true;
 }
 
-/* Builds the wire field of one migrated member (not flattened). */
-/* Builds the field of @m at @c_path (which it takes) and @bits from the start of the struct. */
+/*
+ * Builds the wire field of one migrated member (not flattened), at @c_path
+ * (which it takes) and @bits from the start of the struct.
+ */
 static bool build_field(struct builder *b, const struct vg_member *m, char *c_path,
                         struct member_ann *ma, uint64_t bits)
 {
