@@ -1,58 +1,118 @@
 /* emit_json.c: the schema, in the layout of QEMU's -dump-vmstate (plus vms_ facts on fields). */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "model.h"
 
 /*
  * A tiny pretty printer with QEMU's dump layout: two-space indents, one
- * member per line, "key": value, keys in the order they are written.
+ * member per line, "key": value, keys in the order they are written. QEMU's
+ * layout repeats a nested description inside every field that uses it, so
+ * schemas of big headers reach tens of megabytes: output is gathered in a
+ * buffer and written in large blocks.
  */
 struct jw {
     FILE *out;
     int depth;
     bool first;   /* no member written yet at this level */
+    bool failed;  /* a write failed */
+    size_t len;
+    char buf[1 << 16];
 };
 
-static void jw_indent(struct jw *w)
+static void jw_flush(struct jw *w)
 {
-    fputc('\n', w->out);
-    for (int i = 0; i < w->depth; i++)
-        fputs("  ", w->out);
+    if (w->len && fwrite(w->buf, 1, w->len, w->out) != w->len)
+        w->failed = true;
+    w->len = 0;
 }
 
-static void jw_string(FILE *out, const char *s)
+static void jw_put(struct jw *w, const char *s, size_t n)
 {
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(out, "\\%c", *p);
-        else if (*p < 0x20)
-            fprintf(out, "\\u%04x", *p);
-        else
-            fputc(*p, out);
+    if (w->len + n > sizeof(w->buf)) {
+        jw_flush(w);
+        if (n > sizeof(w->buf)) {
+            if (fwrite(s, 1, n, w->out) != n)
+                w->failed = true;
+            return;
+        }
     }
-    fputc('"', out);
+    memcpy(w->buf + w->len, s, n);
+    w->len += n;
+}
+
+static void jw_putc(struct jw *w, char c)
+{
+    if (w->len == sizeof(w->buf))
+        jw_flush(w);
+    w->buf[w->len++] = c;
+}
+
+static void jw_puts(struct jw *w, const char *s)
+{
+    jw_put(w, s, strlen(s));
+}
+
+/* A newline and the indentation of @depth levels. */
+static void jw_indent(struct jw *w)
+{
+    static const char spaces[] = "                                                                "
+                                 "                                                                ";
+    size_t want = 2 * (size_t)w->depth;
+
+    jw_putc(w, '\n');
+    while (want > 0) {
+        size_t k = want < sizeof(spaces) - 1 ? want : sizeof(spaces) - 1;
+        jw_put(w, spaces, k);
+        want -= k;
+    }
+}
+
+/* A JSON string: runs of plain characters copied whole, escapes where needed. */
+static void jw_string(struct jw *w, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    const char *run = s;
+
+    jw_putc(w, '"');
+    for (const char *p = s; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+
+        if (c != '"' && c != '\\' && c >= 0x20)
+            continue;
+        jw_put(w, run, (size_t)(p - run));
+        if (c < 0x20) {
+            jw_put(w, esc, sizeof(esc));
+        } else {
+            jw_putc(w, '\\');
+            jw_putc(w, (char)c);
+        }
+        run = p + 1;
+    }
+    jw_puts(w, run);
+    jw_putc(w, '"');
 }
 
 /* Starts a member (or an array element when @key is NULL). */
 static void jw_key(struct jw *w, const char *key)
 {
     if (!w->first)
-        fputc(',', w->out);
+        jw_putc(w, ',');
     w->first = false;
     jw_indent(w);
     if (key) {
-        jw_string(w->out, key);
-        fputs(": ", w->out);
+        jw_string(w, key);
+        jw_put(w, ": ", 2);
     }
 }
 
 static void jw_open(struct jw *w, const char *key, char bracket)
 {
     jw_key(w, key);
-    fputc(bracket, w->out);
+    jw_putc(w, bracket);
     w->depth++;
     w->first = true;
 }
@@ -62,26 +122,36 @@ static void jw_close(struct jw *w, char bracket)
     w->depth--;
     if (!w->first)
         jw_indent(w);
-    fputc(bracket, w->out);
+    jw_putc(w, bracket);
     w->first = false;
 }
 
 static void jw_int(struct jw *w, const char *key, int64_t v)
 {
+    char digits[24];
+    size_t i = sizeof(digits);
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
     jw_key(w, key);
-    fprintf(w->out, "%" PRId64, v);
+    do {
+        digits[--i] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        digits[--i] = '-';
+    jw_put(w, digits + i, sizeof(digits) - i);
 }
 
 static void jw_bool(struct jw *w, const char *key, bool v)
 {
     jw_key(w, key);
-    fputs(v ? "true" : "false", w->out);
+    jw_puts(w, v ? "true" : "false");
 }
 
 static void jw_str(struct jw *w, const char *key, const char *v)
 {
     jw_key(w, key);
-    jw_string(w->out, v);
+    jw_string(w, v);
 }
 
 static void jw_expr(struct jw *w, const char *key, const struct vg_expr *e)
@@ -237,23 +307,31 @@ static void emit_section(struct jw *w, const struct vg_desc *d)
 int vg_emit_json(const struct vg_model *const *models, size_t n_models, const char *machine,
                  FILE *out)
 {
-    struct jw w = {.out = out, .depth = 0, .first = true};
+    struct jw *w = calloc(1, sizeof(*w));
+    int ret;
 
-    fputc('{', out);
-    w.depth = 1;
-    jw_open(&w, "vmschkmachine", '{');
-    jw_str(&w, "Name", machine);
-    jw_close(&w, '}');
+    if (!w)
+        return -1;
+    w->out = out;
+    jw_putc(w, '{');
+    w->depth = 1;
+    w->first = true;
+    jw_open(w, "vmschkmachine", '{');
+    jw_str(w, "Name", machine);
+    jw_close(w, '}');
     for (size_t k = 0; k < n_models; k++) {
         for (size_t i = 0; i < models[k]->n_descs; i++) {
             const struct vg_desc *d = models[k]->descs[i];
 
             /* sections only: a description used nested here is part of its users */
             if (d->local && !d->used_nested)
-                emit_section(&w, d);
+                emit_section(w, d);
         }
     }
-    w.depth = 0;
-    fputs("\n}\n", out);
-    return ferror(out) ? -1 : 0;
+    w->depth = 0;
+    jw_puts(w, "\n}\n");
+    jw_flush(w);
+    ret = w->failed || ferror(out) ? -1 : 0;
+    free(w);
+    return ret;
 }

@@ -161,6 +161,7 @@ static int write_schema_file(const struct cli *cli, const char *header, const st
     int ret = -1;
 
     if (out) {
+        setvbuf(out, NULL, _IOFBF, 1 << 20); /* QEMU's layout repeats nested descriptions: big */
         ret = vg_emit_json(&m, 1, base + 1, out);
         if (fclose(out) != 0)
             ret = -1;
