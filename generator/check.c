@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "xalloc.h"
 
 /* Finds member @name of @rec, looking through anonymous members; appends its C path. */
 static const struct vg_member *find_member(const struct vg_record *rec, const char *name,
@@ -296,11 +297,7 @@ static bool any_duplicate(struct scoped_name *v, size_t n)
 
 static struct scoped_name *scoped_names_new(size_t n)
 {
-    struct scoped_name *v = malloc((n ? n : 1) * sizeof(*v));
-
-    if (!v)
-        abort(); /* out of memory in a short-lived tool */
-    return v;
+    return vg_xrealloc(NULL, n, sizeof(struct scoped_name));
 }
 
 /* Whether some wire names of @desc may repeat within a payload (a superset of the real test). */

@@ -7,6 +7,7 @@
 #include <clang-c/Index.h>
 
 #include "clang_types.h"
+#include "xalloc.h"
 #include "front.h"
 
 /*
@@ -37,59 +38,6 @@
  */
 
 #define VMS_PREFIX "vms:"
-
-static void *xmalloc(size_t n)
-{
-    void *p = malloc(n ? n : 1);
-
-    if (!p)
-        abort(); /* out of memory in a short-lived tool: nothing sensible to recover */
-    return p;
-}
-
-static void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size);
-
-    if (!p)
-        abort();
-    return p;
-}
-
-/* Makes room for @need elements in *@p (capacity *@cap, elements of @size bytes). */
-static void grow(void *p, size_t *cap, size_t need, size_t size)
-{
-    void **pp = p;
-    size_t n = *cap ? *cap : 8;
-    void *q;
-
-    if (need <= *cap)
-        return;
-    while (n < need)
-        n *= 2;
-    q = realloc(*pp, n * size);
-    if (!q)
-        abort();
-    *pp = q;
-    *cap = n;
-}
-
-static char *xstrdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-
-    return memcpy(xmalloc(n), s, n);
-}
-
-/* Takes a CXString: returns a heap copy and disposes of it. */
-static char *take(CXString s)
-{
-    const char *c = clang_getCString(s);
-    char *r = xstrdup(c ? c : "");
-
-    clang_disposeString(s);
-    return r;
-}
 
 /* ---- walker state ---- */
 
@@ -138,10 +86,10 @@ static const char *file_name(struct walker *w, CXFile f)
         if (w->files[i] == f || clang_File_isEqual(w->files[i], f))
             break;
     if (i == tu->n_includes) {
-        grow(&w->files, &w->cap_files, i + 1, sizeof(*w->files));
-        grow(&tu->includes, &w->cap_includes, i + 1, sizeof(*tu->includes));
+        vg_grow(&w->files, &w->cap_files, i + 1, sizeof(*w->files));
+        vg_grow(&tu->includes, &w->cap_includes, i + 1, sizeof(*tu->includes));
         w->files[i] = f;
-        tu->includes[i] = take(clang_getFileName(f));
+        tu->includes[i] = vg_clang_take(clang_getFileName(f));
         tu->n_includes++;
     }
     w->last_file = i;
@@ -163,10 +111,10 @@ static void collect_includes(struct walker *w)
     CXFile main_file = clang_getFile(w->ctu, w->tu->main_file);
 
     if (main_file) {
-        grow(&w->files, &w->cap_files, 1, sizeof(*w->files));
-        grow(&w->tu->includes, &w->cap_includes, 1, sizeof(*w->tu->includes));
+        vg_grow(&w->files, &w->cap_files, 1, sizeof(*w->files));
+        vg_grow(&w->tu->includes, &w->cap_includes, 1, sizeof(*w->tu->includes));
         w->files[0] = main_file;
-        w->tu->includes[0] = xstrdup(w->tu->main_file);
+        w->tu->includes[0] = vg_xstrdup(w->tu->main_file);
         w->tu->n_includes = 1;
     }
     clang_getInclusions(w->ctu, on_inclusion, w);
@@ -282,10 +230,8 @@ static void add_annot(struct walker *w, struct vg_annot **annots, size_t *n, CXC
     const char *text = clang_getCString(s);
 
     if (text && starts_with(text, VMS_PREFIX)) {
-        *annots = realloc(*annots, (*n + 1) * sizeof(**annots));
-        if (!*annots)
-            abort();
-        (*annots)[*n].text = xstrdup(text + strlen(VMS_PREFIX));
+        *annots = vg_xrealloc(*annots, *n + 1, sizeof(**annots));
+        (*annots)[*n].text = vg_xstrdup(text + strlen(VMS_PREFIX));
         (*annots)[*n].loc = cursor_loc(w, attr);
         (*n)++;
     }
@@ -317,9 +263,7 @@ static void merge_annots(struct vg_annot **annots, size_t *n, struct vg_annot *e
 {
     if (!n_extra)
         return;
-    *annots = realloc(*annots, (*n + n_extra) * sizeof(**annots));
-    if (!*annots)
-        abort();
+    *annots = vg_xrealloc(*annots, *n + n_extra, sizeof(**annots));
     memcpy(*annots + *n, extra, n_extra * sizeof(*extra));
     *n += n_extra;
     for (size_t i = 1; i < *n; i++) { /* insertion sort: stable, and n is tiny */
@@ -353,7 +297,7 @@ static void hash_insert(struct walker *w, size_t index)
         size_t old_cap = w->hash_cap, *old = w->hash;
 
         w->hash_cap = old_cap ? 2 * old_cap : 256;
-        w->hash = xcalloc(w->hash_cap, sizeof(*w->hash));
+        w->hash = vg_xcalloc(w->hash_cap, sizeof(*w->hash));
         for (size_t i = 0; i < old_cap; i++)
             if (old[i])
                 w->hash[hash_slot(w, w->recs[old[i] - 1].cursor)] = old[i];
@@ -380,8 +324,8 @@ static struct vg_record *find_record(const struct walker *w, CXCursor def)
  */
 static char *record_tag(CXCursor c, bool is_union)
 {
-    char *name = take(clang_getCursorSpelling(c));
-    char *type = take(clang_getTypeSpelling(clang_getCursorType(c)));
+    char *name = vg_clang_take(clang_getCursorSpelling(c));
+    char *type = vg_clang_take(clang_getTypeSpelling(clang_getCursorType(c)));
     const char *kw = is_union ? "union " : "struct ";
     bool tagged = vg_clang_is_identifier(name) && starts_with(type, kw) &&
                   strcmp(type + strlen(kw), name) == 0;
@@ -443,13 +387,13 @@ static struct vg_record *add_record(struct walker *w, CXCursor def)
 
     if (rec)
         return rec;
-    rec = xcalloc(1, sizeof(*rec));
+    rec = vg_xcalloc(1, sizeof(*rec));
     rec->is_union = def.kind == CXCursor_UnionDecl;
     rec->tag = record_tag(def, rec->is_union);
     rec->loc = cursor_loc(w, def);
     rec->in_system_header = clang_Location_isInSystemHeader(clang_getCursorLocation(def)) != 0;
-    grow(&tu->records, &w->cap_records, index + 1, sizeof(*tu->records));
-    grow(&w->recs, &w->cap_recs, index + 1, sizeof(*w->recs));
+    vg_grow(&tu->records, &w->cap_records, index + 1, sizeof(*tu->records));
+    vg_grow(&w->recs, &w->cap_recs, index + 1, sizeof(*w->recs));
     tu->records[index] = rec;
     w->recs[index] = (struct rec_info){.cursor = def};
     tu->n_records++;
@@ -482,8 +426,8 @@ static enum CXChildVisitResult enum_child(CXCursor c, CXCursor parent, CXClientD
 
     (void)parent;
     if (c.kind == CXCursor_EnumConstantDecl) {
-        grow(&tu->consts, &w->cap_consts, tu->n_consts + 1, sizeof(*tu->consts));
-        tu->consts[tu->n_consts].name = take(clang_getCursorSpelling(c));
+        vg_grow(&tu->consts, &w->cap_consts, tu->n_consts + 1, sizeof(*tu->consts));
+        tu->consts[tu->n_consts].name = vg_clang_take(clang_getCursorSpelling(c));
         tu->consts[tu->n_consts].value = clang_getEnumConstantDeclValue(c);
         tu->n_consts++;
     }
@@ -519,7 +463,7 @@ static bool ends_with(const char *s, const char *suffix)
 /* Joins tokens [1, n) (token 0 is the macro's name) with single spaces. */
 static char *join_tokens(CXTranslationUnit ctu, const CXToken *toks, unsigned n)
 {
-    char *body = xstrdup("");
+    char *body = vg_xstrdup("");
     size_t len = 0;
 
     for (unsigned i = 1; i < n; i++) {
@@ -527,9 +471,7 @@ static char *join_tokens(CXTranslationUnit ctu, const CXToken *toks, unsigned n)
         const char *t = clang_getCString(s);
         size_t tl = strlen(t);
 
-        body = realloc(body, len + tl + 2);
-        if (!body)
-            abort();
+        body = vg_xrealloc(body, len + tl + 2, 1);
         if (i > 1)
             body[len++] = ' ';
         memcpy(body + len, t, tl + 1);
@@ -557,13 +499,13 @@ static void add_macro(struct walker *w, CXCursor c)
     loc = loc_of(w, l);
     if (loc.file && ends_with(loc.file, "vms/annotate.h"))
         return; /* our own: the include guard and the argument-less annotations */
-    name = take(clang_getCursorSpelling(c));
+    name = vg_clang_take(clang_getCursorSpelling(c));
     if (!loc.file && !is_cli_define(w->opts, name)) {
         free(name);
         return;
     }
     clang_tokenize(w->ctu, clang_getCursorExtent(c), &toks, &n_toks);
-    grow(&tu->macros, &w->cap_macros, tu->n_macros + 1, sizeof(*tu->macros));
+    vg_grow(&tu->macros, &w->cap_macros, tu->n_macros + 1, sizeof(*tu->macros));
     tu->macros[tu->n_macros++] = (struct vg_macro){
         .name = name, .body = join_tokens(w->ctu, toks, n_toks), .loc = loc};
     clang_disposeTokens(w->ctu, toks, n_toks);
@@ -586,7 +528,7 @@ static enum CXChildVisitResult top_visit(CXCursor c, CXCursor parent, CXClientDa
         add_enum_consts(w, c);
         break;
     case CXCursor_TypedefDecl:
-        grow(&w->typedefs, &w->cap_typedefs, w->n_typedefs + 1, sizeof(*w->typedefs));
+        vg_grow(&w->typedefs, &w->cap_typedefs, w->n_typedefs + 1, sizeof(*w->typedefs));
         w->typedefs[w->n_typedefs++] = c;
         break;
     case CXCursor_MacroDefinition:
@@ -610,7 +552,7 @@ static void apply_typedef(struct walker *w, CXCursor td)
     if (u.kind != CXType_Record || !(rec = record_of_type(w, clang_getCanonicalType(u))))
         return;
     if (!rec->typedef_name)
-        rec->typedef_name = take(clang_getCursorSpelling(td));
+        rec->typedef_name = vg_clang_take(clang_getCursorSpelling(td));
     clang_visitChildren(td, attr_visit, &a);
     merge_annots(&rec->annots, &rec->n_annots, annots, n);
     free(annots);
@@ -648,9 +590,9 @@ static enum CXVisitorResult field_visit(CXCursor c, CXClientData data)
         fc->exact = true; /* padding (`int : 0;`): no state, but it moves what follows */
         return CXVisit_Continue;
     }
-    grow(&rec->members, &fc->cap_members, rec->n_members + 1, sizeof(*rec->members));
-    grow(&fc->cursors, &fc->cap_cursors, rec->n_members + 1, sizeof(*fc->cursors));
-    grow(&fc->types, &fc->cap_types, rec->n_members + 1, sizeof(*fc->types));
+    vg_grow(&rec->members, &fc->cap_members, rec->n_members + 1, sizeof(*rec->members));
+    vg_grow(&fc->cursors, &fc->cap_cursors, rec->n_members + 1, sizeof(*fc->cursors));
+    vg_grow(&fc->types, &fc->cap_types, rec->n_members + 1, sizeof(*fc->types));
     ti = vg_types_get(&fc->w->types, clang_getCursorType(c));
     fc->cursors[rec->n_members] = c;
     fc->types[rec->n_members] = ti;
@@ -667,15 +609,15 @@ static enum CXVisitorResult field_visit(CXCursor c, CXClientData data)
          */
         const struct vg_record *anon = m->type->record;
 
-        m->name = xstrdup("");
+        m->name = vg_xstrdup("");
         m->loc = cursor_loc(fc->w, clang_getTypeDeclaration(clang_getCanonicalType(ti->key)));
         for (size_t i = 0; anon && i < anon->n_annots; i++) {
-            struct vg_annot copy = {xstrdup(anon->annots[i].text), anon->annots[i].loc};
+            struct vg_annot copy = {vg_xstrdup(anon->annots[i].text), anon->annots[i].loc};
 
             merge_annots(&m->annots, &m->n_annots, &copy, 1);
         }
     } else {
-        m->name = take(clang_getCursorSpelling(c));
+        m->name = vg_clang_take(clang_getCursorSpelling(c));
         m->loc = cursor_loc(fc->w, c);
         a.annots = &m->annots;
         a.n = &m->n_annots;
@@ -735,10 +677,10 @@ static void fill_record(struct walker *w, size_t index)
 
     rec->size = size > 0 ? (uint64_t)size : 0;
     if (rec->tag) {
-        rec->c_name = xmalloc(strlen(rec->tag) + 8);
+        rec->c_name = vg_xmalloc(strlen(rec->tag) + 8);
         sprintf(rec->c_name, "%s %s", rec->is_union ? "union" : "struct", rec->tag);
     } else if (rec->typedef_name) {
-        rec->c_name = xstrdup(rec->typedef_name);
+        rec->c_name = vg_xstrdup(rec->typedef_name);
     }
     rec->is_anonymous = !rec->tag && !rec->typedef_name;
     clang_Type_visitFields(rt, field_visit, &fc);
@@ -757,13 +699,13 @@ static void fill_record(struct walker *w, size_t index)
 
 static void push_arg(const char ***args, size_t *n, size_t *cap, const char *arg)
 {
-    grow(args, cap, *n + 1, sizeof(**args));
+    vg_grow(args, cap, *n + 1, sizeof(**args));
     (*args)[(*n)++] = arg;
 }
 
 static char *concat(const char *a, const char *b)
 {
-    char *s = xmalloc(strlen(a) + strlen(b) + 1);
+    char *s = vg_xmalloc(strlen(a) + strlen(b) + 1);
 
     strcpy(s, a);
     strcat(s, b);
@@ -804,7 +746,7 @@ static size_t build_args(const struct vg_front_opts *opts, const char ***args, c
     const char *rd = resource_dir(opts);
     char *s;
 
-#define OWN(str) (s = (str), grow(owned, &cap_owned, *n_owned + 1, sizeof(**owned)), \
+#define OWN(str) (s = (str), vg_grow(owned, &cap_owned, *n_owned + 1, sizeof(**owned)), \
                   (*owned)[(*n_owned)++] = s, push_arg(args, &n, &cap, s))
     push_arg(args, &n, &cap, "-x");
     push_arg(args, &n, &cap, "c");
@@ -873,7 +815,7 @@ int vg_front_parse(const char *header, const struct vg_front_opts *opts, struct 
         return -1;
     }
     fclose(f);
-    tu->main_file = xstrdup(header);
+    tu->main_file = vg_xstrdup(header);
     n_args = build_args(opts, &args, &owned, &n_owned);
     index = clang_createIndex(0, 0);
     rc = clang_parseTranslationUnit2(index, header, args, (int)n_args, NULL, 0,

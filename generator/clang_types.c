@@ -5,37 +5,12 @@
 #include <string.h>
 
 #include "clang_types.h"
+#include "xalloc.h"
 
-static void *xmalloc(size_t n)
-{
-    void *p = malloc(n ? n : 1);
-
-    if (!p)
-        abort(); /* out of memory in a short-lived tool: nothing sensible to recover */
-    return p;
-}
-
-static void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size);
-
-    if (!p)
-        abort();
-    return p;
-}
-
-static char *xstrdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-
-    return memcpy(xmalloc(n), s, n);
-}
-
-/* Takes a CXString: returns a heap copy and disposes of it. */
-static char *take(CXString s)
+char *vg_clang_take(CXString s)
 {
     const char *c = clang_getCString(s);
-    char *r = xstrdup(c ? c : "");
+    char *r = vg_xstrdup(c ? c : "");
 
     clang_disposeString(s);
     return r;
@@ -166,12 +141,12 @@ static void conv_enum(struct vg_type *vt, CXType spelled, CXType canon)
     vt->kind = VG_T_ENUM;
     int_kind(clang_getCanonicalType(clang_getEnumDeclIntegerType(decl)).kind, &vt->is_signed);
     if (outer.kind == CXType_Typedef) {
-        vt->enum_name = take(clang_getTypedefName(outer));
+        vt->enum_name = vg_clang_take(clang_getTypedefName(outer));
         return;
     }
-    tag = take(clang_getCursorSpelling(decl));
+    tag = vg_clang_take(clang_getCursorSpelling(decl));
     if (vg_clang_is_identifier(tag) && !clang_Cursor_isAnonymous(decl)) {
-        vt->enum_name = xmalloc(strlen(tag) + 6);
+        vt->enum_name = vg_xmalloc(strlen(tag) + 6);
         sprintf(vt->enum_name, "enum %s", tag);
     }
     free(tag);
@@ -187,14 +162,14 @@ static void conv_record(struct vg_types *ts, struct vg_type *vt, CXType spelled,
     if (vg_clang_unwrap(spelled).kind != CXType_Typedef && vt->record && !vt->record->tag &&
         !vt->record->typedef_name) {
         free(vt->spelling);
-        vt->spelling = xstrdup(vt->kind == VG_T_UNION ? "union (unnamed)" : "struct (unnamed)");
+        vt->spelling = vg_xstrdup(vt->kind == VG_T_UNION ? "union (unnamed)" : "struct (unnamed)");
     }
 }
 
 /* Converts a type as written at a use site (member, array element, pointee) into @info. */
 static void conv_type(struct vg_types *ts, struct vg_type_info *info)
 {
-    struct vg_type *vt = xcalloc(1, sizeof(*vt));
+    struct vg_type *vt = vg_xcalloc(1, sizeof(*vt));
     CXType t = info->key, canon = clang_getCanonicalType(t), d;
     CXCursor decl = clang_getTypeDeclaration(canon);
 
@@ -202,7 +177,7 @@ static void conv_type(struct vg_types *ts, struct vg_type_info *info)
     info->size = clang_Type_getSizeOf(t);
     info->align = clang_Type_getAlignOf(t);
     info->anon_record = !clang_Cursor_isNull(decl) && clang_Cursor_isAnonymousRecordDecl(decl);
-    vt->spelling = take(clang_getTypeSpelling(t));
+    vt->spelling = vg_clang_take(clang_getTypeSpelling(t));
     vt->size = info->size > 0 ? (uint64_t)info->size : 0;
     vt->host_sized = host_sized(t);
     switch (canon.kind) {
@@ -276,7 +251,7 @@ static void memo_grow(struct vg_types *ts)
     size_t old_cap = ts->cap;
 
     ts->cap = old_cap ? 2 * old_cap : 256;
-    ts->slots = xcalloc(ts->cap, sizeof(*ts->slots));
+    ts->slots = vg_xcalloc(ts->cap, sizeof(*ts->slots));
     for (size_t i = 0; i < old_cap; i++)
         if (old[i])
             *slot_of(ts, old[i]->key) = old[i];
@@ -299,9 +274,7 @@ static void keep_type(struct vg_types *ts, struct vg_type *vt)
 
     if (tu->n_types == ts->cap_tu_types) {
         ts->cap_tu_types = ts->cap_tu_types ? 2 * ts->cap_tu_types : 64;
-        tu->types = realloc(tu->types, ts->cap_tu_types * sizeof(*tu->types));
-        if (!tu->types)
-            abort();
+        tu->types = vg_xrealloc(tu->types, ts->cap_tu_types, sizeof(*tu->types));
     }
     tu->types[tu->n_types++] = vt;
 }
@@ -312,7 +285,7 @@ const struct vg_type_info *vg_types_get(struct vg_types *ts, CXType t)
 
     if (*slot)
         return *slot;
-    info = xcalloc(1, sizeof(*info));
+    info = vg_xcalloc(1, sizeof(*info));
     info->key = t;
     conv_type(ts, info); /* may convert (and memoize) element types first */
     keep_type(ts, info->type);

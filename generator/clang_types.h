@@ -53,4 +53,7 @@ CXType vg_clang_unwrap(CXType t);
 /* Whether @s is a C identifier (libclang spells some unnamed declarations otherwise). */
 bool vg_clang_is_identifier(const char *s);
 
+/* Takes a CXString: returns a heap copy (vg_xstrdup) and disposes of it. */
+char *vg_clang_take(CXString s);
+
 #endif /* VG_CLANG_TYPES_H */

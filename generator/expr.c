@@ -6,25 +6,18 @@
 #include <string.h>
 
 #include "annot_private.h"
+#include "xalloc.h"
 
 /* ---- memory ---- */
 
 void *vgp_alloc(size_t n)
 {
-    void *p = calloc(1, n ? n : 1);
-
-    if (!p)
-        abort(); /* out of memory: nothing sensible is left to do in a code generator */
-    return p;
+    return vg_xcalloc(1, n);
 }
 
 void *vgp_realloc(void *p, size_t n)
 {
-    void *q = realloc(p, n ? n : 1);
-
-    if (!q)
-        abort();
-    return q;
+    return vg_xrealloc(p, n, 1);
 }
 
 char *vgp_strndup(const char *s, size_t n)

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "xalloc.h"
 
 /* What the annotations of one member say, parsed. */
 struct member_ann {
@@ -23,33 +24,6 @@ struct member_ann {
 
 /* Annotations one member may carry (more is surely a mistake). */
 #define MAX_MEMBER_ANNOTS 16
-
-static char *xstrdup(const char *s)
-{
-    char *p = strdup(s ? s : "");
-
-    if (!p)
-        abort(); /* out of memory in a short-lived tool: nothing sensible to recover */
-    return p;
-}
-
-static void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size);
-
-    if (!p)
-        abort();
-    return p;
-}
-
-static void *xgrow(void *p, size_t n, size_t size)
-{
-    void *q = realloc(p, (n ? n : 1) * size);
-
-    if (!q)
-        abort();
-    return q;
-}
 
 /* "VMS_RANGE" for VG_A_RANGE: how users wrote the annotation. */
 const char *vg_annot_macro(enum vg_annot_kind k)
@@ -163,7 +137,7 @@ static bool apply_member_annot(struct member_ann *ma, const struct vg_parsed_ann
     case VG_A_COUNT: ma->count = arg_expr(a, 0); return ma->count != NULL;
     case VG_A_CHECK:
         ma->check = arg_expr(a, 0);
-        ma->check_text = xstrdup(arg_str(a, 0));
+        ma->check_text = vg_xstrdup(arg_str(a, 0));
         return ma->check != NULL;
     case VG_A_IN: ma->in = arg_str(a, 0); break;
     case VG_A_PRESENT: ma->present = arg_str(a, 0); break;
@@ -269,7 +243,7 @@ static void add_field(struct vg_desc *desc, const struct vg_field *f)
         size_t guess = desc->rec->n_members > 4 ? desc->rec->n_members : 4;
 
         desc->cap_fields = desc->cap_fields ? 2 * desc->cap_fields : guess;
-        desc->fields = xgrow(desc->fields, desc->cap_fields, sizeof(*f));
+        desc->fields = vg_xrealloc(desc->fields, desc->cap_fields, sizeof(*f));
     }
     desc->fields[desc->n_fields++] = *f;
 }
@@ -278,7 +252,7 @@ static void add_field(struct vg_desc *desc, const struct vg_field *f)
 static void fit_fields(struct vg_desc *desc)
 {
     if (desc->n_fields < desc->cap_fields) {
-        desc->fields = xgrow(desc->fields, desc->n_fields, sizeof(*desc->fields));
+        desc->fields = vg_xrealloc(desc->fields, desc->n_fields, sizeof(*desc->fields));
         desc->cap_fields = desc->n_fields;
     }
 }
@@ -291,7 +265,7 @@ static char *join(const char *const parts[], size_t n)
 
     for (size_t i = 0; i < n; i++)
         total += len[i] = strlen(parts[i]);
-    s = p = xgrow(NULL, total + 1, 1);
+    s = p = vg_xrealloc(NULL, total + 1, 1);
     for (size_t i = 0; i < n; i++) {
         memcpy(p, parts[i], len[i]);
         p += len[i];
@@ -319,10 +293,10 @@ static struct vg_sub *add_sub(struct vg_desc *desc, const char *short_name, stru
 {
     struct vg_sub *s;
 
-    desc->subs = xgrow(desc->subs, desc->n_subs + 1, sizeof(*desc->subs));
+    desc->subs = vg_xrealloc(desc->subs, desc->n_subs + 1, sizeof(*desc->subs));
     s = &desc->subs[desc->n_subs++];
     memset(s, 0, sizeof(*s));
-    s->short_name = xstrdup(short_name);
+    s->short_name = vg_xstrdup(short_name);
     s->name = concat3(desc->name, "/", short_name);
     s->loc = loc;
     return s;
@@ -343,7 +317,7 @@ static void field_init(struct vg_field *f, const struct vg_member *m, char *c_pa
 {
     memset(f, 0, sizeof(*f));
     f->c_path = c_path;
-    f->wire_name = xstrdup(ma->name ? ma->name : c_path);
+    f->wire_name = vg_xstrdup(ma->name ? ma->name : c_path);
     f->loc = m->loc;
     f->member = m;
     f->num = 1;
@@ -519,7 +493,7 @@ static bool apply_modifiers(struct builder *b, const struct vg_member *m,
     f->hi = ma->hi;
     f->was_wire = ma->was_wire;
     f->was_until = ma->was_until;
-    f->renamed_from = ma->renamed ? xstrdup(ma->renamed) : NULL;
+    f->renamed_from = ma->renamed ? vg_xstrdup(ma->renamed) : NULL;
     if (ma->equal) {
         if (!wire_is_integer(f->wire))
             return bad_member(b, m, "has VMS_EQUAL but is not an integer", "remove VMS_EQUAL");
@@ -551,14 +525,14 @@ static bool build_field(struct builder *b, const struct vg_member *m, char *c_pa
     if (ma->unused) {
         f.wire = VG_W_UNUSED;
         free(f.wire_name);
-        f.wire_name = xstrdup("unused");
+        f.wire_name = vg_xstrdup("unused");
         f.elem_size_c = member_size_c(b->desc, c_path, "", "");
         ok = true;
     } else if (ma->codec_get) {
         f.wire = VG_W_CODEC;
-        f.codec_get = xstrdup(ma->codec_get);
-        f.codec_put = xstrdup(ma->codec_put);
-        f.codec_type = xstrdup(ma->codec_type);
+        f.codec_get = vg_xstrdup(ma->codec_get);
+        f.codec_put = vg_xstrdup(ma->codec_put);
+        f.codec_type = vg_xstrdup(ma->codec_type);
         f.elem_size_c = member_size_c(b->desc, c_path, "", "");
         ok = true;
     } else if (m->is_bitfield) {
@@ -614,8 +588,8 @@ static bool build_member_sub(struct builder *b, const struct vg_member *m, const
     }
     s = add_sub(b->desc, ma->sub_name, ma->sub_loc);
     s->member_desc = md;
-    s->member_path = xstrdup(c_path);
-    s->needed_text = xstrdup(ma->sub_needed);
+    s->member_path = vg_xstrdup(c_path);
+    s->needed_text = vg_xstrdup(ma->sub_needed);
     s->needed = vg_expr_clone(ma->sub_needed_expr);
     return s->needed != NULL;
 }
@@ -638,7 +612,7 @@ static bool build_member(struct builder *b, const struct vg_member *m, const cha
         int sub = find_sub(b->desc, ma.present);
         ok = sub >= 0 && m->type->kind == VG_T_BOOL;
         if (ok)
-            b->desc->subs[sub].present_path = xstrdup(c_path);
+            b->desc->subs[sub].present_path = vg_xstrdup(c_path);
         else
             vg_error(b->d, m->loc, "VMS_PRESENT(\"%s\") needs a bool member and a subsection of "
                      "that name declared before it", ma.present);
@@ -687,28 +661,28 @@ static bool apply_struct_annot(struct builder *b, const struct vg_parsed_annot *
         }
         s = add_sub(desc, a->args[0].str, loc);
         s->version = (int)a->args[1].ival;
-        s->needed_text = xstrdup(a->args[2].str);
+        s->needed_text = vg_xstrdup(a->args[2].str);
         s->needed = vg_expr_clone(a->args[2].expr);
         return s->needed != NULL;
     case VG_A_PRIORITY:
         desc->priority = (int)a->args[0].ival;
         return true;
     case VG_A_NEEDED:
-        desc->needed_text = xstrdup(a->args[0].str);
+        desc->needed_text = vg_xstrdup(a->args[0].str);
         desc->needed = vg_expr_clone(a->args[0].expr);
         return desc->needed != NULL;
     case VG_A_UNMIGRATABLE:
         desc->unmigratable = true;
         return true;
     case VG_A_TYPE_NAME:
-        desc->type_name = xstrdup(a->args[0].str);
+        desc->type_name = vg_xstrdup(a->args[0].str);
         return true;
     case VG_A_HOOKS:
         for (int i = 0; i < VG_HOOK_COUNT; i++)
-            desc->hooks[i] = a->args[i].kind == VG_ARG_IDENT ? xstrdup(a->args[i].str) : NULL;
+            desc->hooks[i] = a->args[i].kind == VG_ARG_IDENT ? vg_xstrdup(a->args[i].str) : NULL;
         return true;
     case VG_A_CHECK:
-        desc->check_text = xstrdup(a->args[0].str);
+        desc->check_text = vg_xstrdup(a->args[0].str);
         desc->check = vg_expr_clone(a->args[0].expr);
         return desc->check != NULL;
     default:
@@ -758,10 +732,10 @@ static bool new_desc(struct vg_model *m, struct vg_record *rec, struct vg_diags 
             vg_error(d, rec->annots[i].loc, "VMS_STATE given twice on '%s'", desc->ident);
             ok = false;
         } else {
-            desc = xcalloc(1, sizeof(*desc));
+            desc = vg_xcalloc(1, sizeof(*desc));
             desc->rec = rec;
-            desc->ident = xstrdup(rec->tag ? rec->tag : rec->typedef_name);
-            desc->name = xstrdup(a.args[0].str);
+            desc->ident = vg_xstrdup(rec->tag ? rec->tag : rec->typedef_name);
+            desc->name = vg_xstrdup(a.args[0].str);
             desc->version = (int)a.args[1].ival;
             desc->min_version = (int)a.args[2].ival;
             desc->loc = rec->annots[i].loc;
@@ -771,7 +745,7 @@ static bool new_desc(struct vg_model *m, struct vg_record *rec, struct vg_diags 
         vg_annot_clear(&a);
     }
     if (desc) {
-        m->descs = xgrow(m->descs, m->n_descs + 1, sizeof(*m->descs));
+        m->descs = vg_xrealloc(m->descs, m->n_descs + 1, sizeof(*m->descs));
         m->descs[m->n_descs++] = desc;
     }
     return ok;
