@@ -1,0 +1,67 @@
+/* engine_private.h: what the engine's files (engine.c, engine_save.c, engine_load.c) share. */
+#ifndef VMS_ENGINE_PRIVATE_H
+#define VMS_ENGINE_PRIVATE_H
+
+#include "vms_private.h"
+
+#define SUBSECTION_MARKER 0x05
+
+/* One step of the path to the value being processed: "/name", ".name" or "[i]". */
+struct frame {
+    char sep;         /* '/', '.' or 0 (root, subsection suffix); unused for indexes */
+    bool is_index;
+    const char *name;
+    size_t index;
+};
+
+/* Frames per nesting level: a field and an element index, plus a subsection. */
+#define MAX_FRAMES (3 * VMS_MAX_DEPTH + 4)
+
+/*
+ * One save or load in progress: where we are (kept as frames, formatted into
+ * a path string only when an error is reported) and where to report.
+ */
+struct ctx {
+    vms_stream_t *s;
+    vms_error_t *err;
+    struct vmsp_json *desc; /* vmdesc sink while saving, else NULL */
+    struct vmsp_txn *txn;   /* atomic load: allocations and post_load go through it */
+    int depth;
+    size_t nframes;
+    struct frame frames[MAX_FRAMES];
+};
+
+/* An integer of any wire type, widened without loss: sign flag plus magnitude bits. */
+struct wide {
+    bool neg;
+    uint64_t bits; /* two's complement value when neg */
+};
+
+/* Error paths: frames pushed while descending, formatted only when an error is reported. */
+size_t vmsp_path_name(struct ctx *c, char sep, const char *name);
+size_t vmsp_path_index(struct ctx *c, size_t index);
+void vmsp_path_pop(struct ctx *c, size_t mark);
+void vmsp_ctx_init(struct ctx *c, vms_stream_t *s, vms_error_t *err, const char *root);
+
+/* Records a semantic error at the current path and poisons the stream. */
+int vmsp_fail(struct ctx *c, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Reports the stream's sticky error at the current path. */
+int vmsp_stream_fail(struct ctx *c);
+/* 0, or the stream's sticky error reported at the current path. */
+int vmsp_check_stream(struct ctx *c);
+/* A hook's result: 0, or its failure with its own detail when it gave one. */
+int vmsp_hook_result(struct ctx *c, int ret, const vms_error_t *herr, const char *hook,
+                     const struct vms_desc *d);
+
+/* Integers of any width and signedness. */
+struct wide vmsp_wide_from(const void *p, enum vms_wire_type t, size_t width);
+bool vmsp_wide_fits(struct wide w, enum vms_wire_type t);
+void vmsp_format_wide(char *buf, size_t len, struct wide w);
+void vmsp_store_unsigned(void *p, size_t width, uint64_t v);
+
+/* The element count of @f now, bounded by its capacity (an error at the current path). */
+int vmsp_field_count_at(struct ctx *c, const struct vms_field *f, const void *opaque, size_t *n);
+/* Whether @f is on the wire at @version (since, until, exists). */
+bool vmsp_field_present(const struct vms_field *f, const void *opaque, int version);
+
+#endif /* VMS_ENGINE_PRIVATE_H */
