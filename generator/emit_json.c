@@ -1,53 +1,60 @@
 /* emit_json.c: the schema, in the layout of QEMU's -dump-vmstate (plus vms_ facts on fields). */
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "model.h"
+#include "xalloc.h"
 
 /*
  * A tiny pretty printer with QEMU's dump layout: two-space indents, one
  * member per line, "key": value, keys in the order they are written. QEMU's
  * layout repeats a nested description inside every field that uses it, so
- * schemas of big headers reach tens of megabytes: output is gathered in a
- * buffer and written in large blocks.
+ * schemas of big headers reach tens of megabytes: each nested description is
+ * written once per depth into memory and copied from there (see
+ * emit_nested()), and a file writer writes in large blocks.
  */
+enum { JW_BLOCK = 1 << 20 }; /* a file writer writes blocks of about this size (1 MiB) */
+
+struct jw_memo;
+
 struct jw {
-    FILE *out;
+    FILE *out;            /* NULL: a memory writer, everything stays in @text */
+    struct vg_buf text;   /* output not yet written */
     int depth;
-    bool first;   /* no member written yet at this level */
-    bool failed;  /* a write failed */
-    size_t len;
-    char buf[1 << 16];
+    bool first;           /* no member written yet at this level */
+    bool failed;          /* a write failed */
+    struct jw_memo *memo; /* nested descriptions already written, shared */
 };
 
 static void jw_flush(struct jw *w)
 {
-    if (w->len && fwrite(w->buf, 1, w->len, w->out) != w->len)
+    if (w->text.len && fwrite(w->text.s, 1, w->text.len, w->out) != w->text.len)
         w->failed = true;
-    w->len = 0;
+    w->text.len = 0;
 }
 
 static void jw_put(struct jw *w, const char *s, size_t n)
 {
-    if (w->len + n > sizeof(w->buf)) {
+    if (w->out && n >= JW_BLOCK) {
         jw_flush(w);
-        if (n > sizeof(w->buf)) {
-            if (fwrite(s, 1, n, w->out) != n)
-                w->failed = true;
-            return;
-        }
+        if (fwrite(s, 1, n, w->out) != n)
+            w->failed = true;
+        return;
     }
-    memcpy(w->buf + w->len, s, n);
-    w->len += n;
+    if (w->text.cap - w->text.len <= n)
+        vg_buf_reserve(&w->text, n);
+    memcpy(w->text.s + w->text.len, s, n);
+    w->text.len += n;
+    if (w->out && w->text.len >= JW_BLOCK)
+        jw_flush(w);
 }
 
 static void jw_putc(struct jw *w, char c)
 {
-    if (w->len == sizeof(w->buf))
-        jw_flush(w);
-    w->buf[w->len++] = c;
+    jw_put(w, &c, 1);
 }
 
 static void jw_puts(struct jw *w, const char *s)
@@ -163,10 +170,100 @@ static void jw_expr(struct jw *w, const char *key, const struct vg_expr *e)
     vg_buf_free(&t);
 }
 
+/* ---- nested descriptions, written once per depth ---- */
+
+/* The text of @desc's "Description" member at @depth, as written after a member. */
+struct jw_memo_entry {
+    const struct vg_desc *desc; /* NULL: a free slot */
+    int depth;
+    struct vg_buf text;
+};
+
+/* A hash table on (desc, depth), open addressing; cap a power of two, at most half used. */
+struct jw_memo {
+    struct jw_memo_entry *slots;
+    size_t cap, used;
+};
+
+static size_t memo_hash(const struct vg_desc *desc, int depth)
+{
+    uint64_t h = ((uint64_t)(uintptr_t)desc ^ (uint64_t)depth) * 0x9e3779b97f4a7c15u;
+
+    return (size_t)(h >> 32);
+}
+
+/* The slot of (@desc, @depth): its entry, or the free slot where it belongs. */
+static struct jw_memo_entry *memo_slot(struct jw_memo *m, const struct vg_desc *desc, int depth)
+{
+    size_t i = memo_hash(desc, depth) & (m->cap - 1);
+
+    while (m->slots[i].desc && (m->slots[i].desc != desc || m->slots[i].depth != depth))
+        i = (i + 1) & (m->cap - 1);
+    return &m->slots[i];
+}
+
+static struct jw_memo_entry *memo_find(struct jw_memo *m, const struct vg_desc *desc, int depth)
+{
+    struct jw_memo_entry *e = m->cap ? memo_slot(m, desc, depth) : NULL;
+
+    return e && e->desc ? e : NULL;
+}
+
+/* Adds (@desc, @depth) with @text (taken over); returns its entry. */
+static struct jw_memo_entry *memo_add(struct jw_memo *m, const struct vg_desc *desc, int depth,
+                                      struct vg_buf text)
+{
+    struct jw_memo_entry *e;
+
+    if (2 * (m->used + 1) > m->cap) {
+        size_t cap = m->cap ? 2 * m->cap : 64;
+        struct jw_memo bigger = {vg_xcalloc(cap, sizeof(*m->slots)), cap, m->used};
+
+        for (size_t i = 0; i < m->cap; i++)
+            if (m->slots[i].desc)
+                *memo_slot(&bigger, m->slots[i].desc, m->slots[i].depth) = m->slots[i];
+        free(m->slots);
+        *m = bigger;
+    }
+    e = memo_slot(m, desc, depth);
+    *e = (struct jw_memo_entry){desc, depth, text};
+    m->used++;
+    return e;
+}
+
+static void memo_free(struct jw_memo *m)
+{
+    for (size_t i = 0; i < m->cap; i++)
+        vg_buf_free(&m->slots[i].text);
+    free(m->slots);
+}
+
 /* ---- descriptions ---- */
 
 static void emit_desc(struct jw *w, const struct vg_desc *d, const char *name, int version,
                       int min_version, int sub);
+
+/*
+ * Writes the "Description" member of a field that nests @d. QEMU's layout
+ * repeats it in full at every use, so the first use at each depth writes it
+ * into memory (without the comma that separates it from the member before)
+ * and every use copies that text.
+ */
+static void emit_nested(struct jw *w, const struct vg_desc *d)
+{
+    struct jw_memo_entry *e = memo_find(w->memo, d, w->depth);
+
+    if (!e) {
+        struct jw m = {.depth = w->depth, .first = true, .memo = w->memo};
+
+        emit_desc(&m, d, d->name, d->version, d->min_version, -1);
+        e = memo_add(w->memo, d, w->depth, m.text);
+    }
+    if (!w->first)
+        jw_putc(w, ',');
+    w->first = false;
+    jw_put(w, e->text.s, e->text.len);
+}
 
 /* The C element size QEMU's dump shows as "size" (field->size). */
 static uint64_t field_size(const struct vg_field *f)
@@ -237,7 +334,7 @@ static void emit_field(struct jw *w, const struct vg_field *f)
     jw_int(w, "size", (int64_t)field_size(f));
     emit_field_facts(w, f);
     if (f->nested)
-        emit_desc(w, f->nested, f->nested->name, f->nested->version, f->nested->min_version, -1);
+        emit_nested(w, f->nested);
     jw_close(w, '}');
 }
 
@@ -307,12 +404,11 @@ static void emit_section(struct jw *w, const struct vg_desc *d)
 int vg_emit_json(const struct vg_model *const *models, size_t n_models, const char *machine,
                  FILE *out)
 {
-    struct jw *w = calloc(1, sizeof(*w));
+    struct jw_memo memo = {0};
+    struct jw writer = {.out = out, .memo = &memo};
+    struct jw *w = &writer;
     int ret;
 
-    if (!w)
-        return -1;
-    w->out = out;
     jw_putc(w, '{');
     w->depth = 1;
     w->first = true;
@@ -332,6 +428,7 @@ int vg_emit_json(const struct vg_model *const *models, size_t n_models, const ch
     jw_puts(w, "\n}\n");
     jw_flush(w);
     ret = w->failed || ferror(out) ? -1 : 0;
-    free(w);
+    vg_buf_free(&w->text);
+    memo_free(&memo);
     return ret;
 }
