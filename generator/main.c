@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "diff.h"
 #include "model.h"
 
 #define VMSGEN_VERSION "0.1.0"
@@ -16,6 +17,9 @@ static const char usage_text[] =
     "usage: vmsgen generate [options] HEADER...   write <base>.vms.h, .vms.c and .vms.json per header\n"
     "       vmsgen schema   [options] HEADER...   write the schema (QEMU -dump-vmstate JSON)\n"
     "       vmsgen check    [options] HEADER...   report diagnostics only\n"
+    "       vmsgen diff OLD.json NEW.json [--format text|json] [--accept FILE]\n"
+    "                                             compare two schemas (or QEMU dumps) for\n"
+    "                                             migration compatibility (exit 1: breaking)\n"
     "       vmsgen --help | --version\n"
     "\n"
     "options:\n"
@@ -313,9 +317,12 @@ int main(int argc, char **argv)
         printf("vmsgen %s (descriptor ABI %d)\n", VMSGEN_VERSION, VG_DESC_ABI);
         return 0;
     }
+    if (strcmp(argv[1], "diff") == 0)
+        return vg_diff_main(argc - 2, argv + 2);
     if (strcmp(argv[1], "generate") != 0 && strcmp(argv[1], "check") != 0 &&
         strcmp(argv[1], "schema") != 0)
-        return usage_error("unknown command '%s' (expected generate, schema or check)", argv[1]);
+        return usage_error("unknown command '%s' (expected generate, schema, check or diff)",
+                           argv[1]);
     cli.command = argv[1];
     ret = parse_args(argc, argv, &cli);
     if (ret == 0)

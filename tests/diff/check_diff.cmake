@@ -1,0 +1,38 @@
+# check_diff.cmake: runs `vmsgen diff OLD NEW [ARGS]` and checks its verdict.
+#   -DVMSGEN=path -DOLD=file -DNEW=file -DWANT_RC=N
+#   [-DRULE=ID]        the rule id that must be reported
+#   [-DONLY=1]         ... and no finding of any other rule
+#   [-DARGS="a|b"]     extra arguments ('|'-separated)
+#   [-DWANT_OUT=regex] [-DWANT_ERR=regex]
+foreach(v VMSGEN OLD NEW WANT_RC)
+  if(NOT DEFINED ${v})
+    message(FATAL_ERROR "check_diff.cmake: ${v} is required")
+  endif()
+endforeach()
+set(extra)
+if(DEFINED ARGS)
+  string(REPLACE "|" ";" extra "${ARGS}")
+endif()
+execute_process(COMMAND "${VMSGEN}" diff "${OLD}" "${NEW}" ${extra}
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+set(ctx "vmsgen diff ${OLD} ${NEW} ${extra}\nstdout:\n${out}\nstderr:\n${err}")
+if(NOT rc STREQUAL WANT_RC)
+  message(FATAL_ERROR "exit status ${rc}, expected ${WANT_RC}\n${ctx}")
+endif()
+if(DEFINED RULE AND NOT out MATCHES "\\[${RULE}, |\"rule\": \"${RULE}\"")
+  message(FATAL_ERROR "no ${RULE} finding\n${ctx}")
+endif()
+if(ONLY)
+  string(REGEX MATCHALL "\\[[A-Z_]+, " found "${out}")
+  foreach(f IN LISTS found)
+    if(NOT f STREQUAL "[${RULE}, ")
+      message(FATAL_ERROR "unexpected finding ${f} (only ${RULE} expected)\n${ctx}")
+    endif()
+  endforeach()
+endif()
+if(DEFINED WANT_OUT AND NOT out MATCHES "${WANT_OUT}")
+  message(FATAL_ERROR "stdout does not match '${WANT_OUT}'\n${ctx}")
+endif()
+if(DEFINED WANT_ERR AND NOT err MATCHES "${WANT_ERR}")
+  message(FATAL_ERROR "stderr does not match '${WANT_ERR}'\n${ctx}")
+endif()
