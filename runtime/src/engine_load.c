@@ -143,6 +143,42 @@ static int load_into(struct ctx *c, const struct vms_field *f, uint8_t *base, si
     return load_elements(c, f, base, n, version);
 }
 
+/*
+ * Frees the VMS_F_ALLOC storage reachable from @obj (described by @d) through
+ * by-value structs and other ALLOC blocks: what a failed load of a fresh
+ * block had allocated inside it. Memory reached through plain pointers is
+ * not ours and is left alone.
+ */
+static void release_allocs(const struct vms_desc *d, uint8_t *obj, int depth)
+{
+    if (depth > VMS_MAX_DEPTH)
+        return;
+    for (size_t i = 0; i < d->n_fields; i++) {
+        const struct vms_field *f = &d->fields[i];
+        uint8_t *base = obj + f->offset;
+        size_t n = 0;
+
+        if ((f->flags & VMS_F_POINTER) && !(f->flags & VMS_F_ALLOC))
+            continue;
+        if (f->type != VMS_WT_STRUCT && !(f->flags & VMS_F_ALLOC))
+            continue;
+        if (!vmsp_field_count(f, obj, &n))
+            n = 0;
+        if (f->flags & VMS_F_ALLOC) {
+            uint8_t *block = *(uint8_t **)base;
+            for (size_t k = 0; block && f->type == VMS_WT_STRUCT && k < n; k++)
+                release_allocs(f->desc, block + k * f->size, depth + 1);
+            free(block);
+            *(void **)base = NULL;
+        } else if (!(f->flags & VMS_F_ARRAY_OF_POINTER)) {
+            for (size_t k = 0; k < n; k++)
+                release_allocs(f->desc, base + k * f->size, depth + 1);
+        }
+    }
+    for (size_t i = 0; i < d->n_subsections; i++)
+        release_allocs(d->subsections[i].desc, obj + d->subsections[i].offset, depth + 1);
+}
+
 /* VMS_F_ALLOC: fresh zeroed storage, swapped in only once every element loaded. */
 static int load_alloc(struct ctx *c, const struct vms_field *f, void **slot, size_t n, int version)
 {
@@ -156,6 +192,9 @@ static int load_alloc(struct ctx *c, const struct vms_field *f, void **slot, siz
     }
     ret = load_into(c, f, mem, n, version);
     if (ret) {
+        /* atomic loads hand nested blocks to the transaction, which frees them on abort */
+        for (size_t k = 0; !c->txn && mem && f->type == VMS_WT_STRUCT && k < n; k++)
+            release_allocs(f->desc, mem + k * f->size, c->depth);
         free(mem);
         return ret;
     }

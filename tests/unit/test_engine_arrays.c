@@ -663,9 +663,75 @@ static void test_bulk_alloc_pointer(void **state)
     free(b);
 }
 
+/* ------------------------------------------------ nested allocations */
+
+/* An ALLOC array of structs that hold ALLOC arrays themselves. */
+struct leaf {
+    uint8_t n;
+    uint16_t *v;
+};
+
+struct tree {
+    uint8_t n;
+    struct leaf *leaves;
+};
+
+static const struct vms_field leaf_fields[] = {
+    {.name = "n", .type = VMS_WT_UINT8, .offset = offsetof(struct leaf, n), .size = 1},
+    {.name = "v", .type = VMS_WT_UINT16, .flags = VMS_F_POINTER | VMS_F_VARRAY | VMS_F_ALLOC,
+     .offset = offsetof(struct leaf, v), .size = 2, .count_offset = offsetof(struct leaf, n),
+     .count_size = 1, .max = 8},
+};
+
+static const struct vms_desc leaf_desc = {
+    .name = "leaf", .version = 1, .min_version = 1, .size = sizeof(struct leaf),
+    .fields = leaf_fields, .n_fields = VMS_COUNTOF(leaf_fields),
+};
+
+static const struct vms_field tree_fields[] = {
+    {.name = "n", .type = VMS_WT_UINT8, .offset = offsetof(struct tree, n), .size = 1},
+    {.name = "leaves", .type = VMS_WT_STRUCT,
+     .flags = VMS_F_POINTER | VMS_F_VARRAY | VMS_F_ALLOC, .offset = offsetof(struct tree, leaves),
+     .size = sizeof(struct leaf), .count_offset = offsetof(struct tree, n), .count_size = 1,
+     .max = 4, .desc = &leaf_desc},
+};
+
+static const struct vms_desc tree_desc = {
+    .name = "tree", .version = 1, .min_version = 1, .size = sizeof(struct tree),
+    .fields = tree_fields, .n_fields = VMS_COUNTOF(tree_fields),
+};
+
+/*
+ * A stream cut inside the second leaf: the first leaf's inner block was
+ * allocated inside the fresh outer block, and the failed load must free it
+ * too (the ASan pass reports a leak otherwise).
+ */
+static void test_alloc_nested_freed_on_failure(void **state)
+{
+    static const uint8_t whole[] = {
+        /* tree.n */ 0x02,
+        /* leaf 0: n, v[2] */ 0x02, 0x00, 0x01, 0x00, 0x02,
+        /* leaf 1: n, v[3] */ 0x03, 0x00, 0x03, 0x00, 0x04, 0x00, 0x05,
+    };
+    struct tree t = {0};
+    vms_error_t err;
+
+    (void)state;
+    for (size_t cut = 2; cut < sizeof(whole); cut++) {
+        assert_true(load_fails(&tree_desc, &t, 1, whole, cut, &err) < 0);
+        assert_null(t.leaves); /* nothing swapped in */
+    }
+    load_ok(&tree_desc, &t, 1, whole, sizeof(whole));
+    assert_int_equal(t.leaves[1].v[2], 5);
+    for (size_t i = 0; i < t.n; i++)
+        free(t.leaves[i].v);
+    free(t.leaves);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_alloc_nested_freed_on_failure),
         cmocka_unit_test(test_varray_count_u8),
         cmocka_unit_test(test_varray_count_s8),
         cmocka_unit_test(test_varray_count_u16),
