@@ -23,6 +23,8 @@ enum fd_kind {
 struct fd_ctx {
     int fd;
     enum fd_kind kind;
+    vmsp_close_hook hook; /* run after close(fd), or NULL */
+    void *hook_arg;
     char what[]; /* the URI, for messages */
 };
 
@@ -77,7 +79,12 @@ static ssize_t write_nosigpipe(int fd, const void *buf, size_t len)
     pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
     n = write(fd, buf, len);
     saved = errno;
-    if (n < 0 && saved == EPIPE && !was_pending)
+    /*
+     * Linux also raises SIGPIPE when the reader vanishes after part of the
+     * bytes went through: the write then returns that short count, not EPIPE.
+     */
+    sigpending(&pending);
+    if (!was_pending && sigismember(&pending, SIGPIPE) == 1)
         while (sigtimedwait(&pipe_set, NULL, &now) < 0 && errno == EINTR)
             ;
     pthread_sigmask(SIG_SETMASK, &old, NULL);
@@ -115,6 +122,12 @@ static int fd_close(void *ctx, vms_error_t *err)
     /* Linux frees the descriptor even when close() reports EINTR: never retry. */
     if (close(c->fd) < 0 && errno != EINTR)
         rc = io_error(err, errno, "close", c->what);
+    if (c->hook) {
+        int hrc = c->hook(c->hook_arg, err);
+
+        if (!rc)
+            rc = hrc;
+    }
     free(c);
     return rc;
 }
@@ -139,15 +152,25 @@ static enum fd_kind classify(int fd)
 
 vms_stream_t *vmsp_fd_stream(int fd, const char *what, int mode, vms_error_t *err)
 {
+    return vmsp_fd_stream_hooked(fd, what, mode, NULL, NULL, err);
+}
+
+vms_stream_t *vmsp_fd_stream_hooked(int fd, const char *what, int mode, vmsp_close_hook hook,
+                                    void *hook_arg, vms_error_t *err)
+{
     size_t n = strlen(what) + 1;
     struct fd_ctx *c = malloc(sizeof(*c) + n);
 
     if (!c) {
         close(fd);
         vms_error_set(err, VMS_ERR_NOMEM, 0, -1, NULL, "%s: out of memory", what);
+        if (hook)
+            hook(hook_arg, err);
         return NULL;
     }
     c->fd = fd;
+    c->hook = hook;
+    c->hook_arg = hook_arg;
     c->kind = classify(fd);
     memcpy(c->what, what, n);
     return vms_stream_new(&fd_ops, c, mode, err);

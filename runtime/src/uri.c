@@ -13,11 +13,11 @@ static const struct scheme {
     {"file:", vmsp_open_file},
     {"fd:", vmsp_open_fd},
     {"tcp:", NULL},
-    {"unix:", NULL},
-    {"exec:", NULL},
+    {"unix:", vmsp_open_unix},
+    {"exec:", vmsp_open_exec},
 };
 
-#define ACCEPTED "file:PATH[,offset=N] or fd:N"
+#define ACCEPTED "file:PATH[,offset=N], fd:N, exec:COMMAND or unix:PATH"
 
 vms_stream_t *vms_stream_open(const char *uri, int mode, vms_error_t *err)
 {

@@ -74,6 +74,26 @@ vms_stream_t *vmsp_open_fd(const char *uri, const char *spec, int mode, vms_erro
 vms_stream_t *vmsp_fd_stream(int fd, const char *what, int mode, vms_error_t *err);
 
 /*
+ * vmsp_fd_stream() with a hook run once after the descriptor is closed (also
+ * when this fails): it releases @hook_arg and returns 0 or a negative
+ * VMS_ERR_* after filling @err, which becomes the close result.
+ */
+typedef int (*vmsp_close_hook)(void *hook_arg, vms_error_t *err);
+vms_stream_t *vmsp_fd_stream_hooked(int fd, const char *what, int mode, vmsp_close_hook hook,
+                                    void *hook_arg, vms_error_t *err);
+
+/* exec:COMMAND (transport_exec.c) and unix:PATH (transport_unix.c). */
+vms_stream_t *vmsp_open_exec(const char *uri, const char *spec, int mode, vms_error_t *err);
+vms_stream_t *vmsp_open_unix(const char *uri, const char *spec, int mode, vms_error_t *err);
+
+/*
+ * How long a socket writer keeps retrying a refused connection: the
+ * VMS_CONNECT_TIMEOUT_MS environment variable when it holds a decimal number
+ * of milliseconds, else 10000.
+ */
+long vmsp_connect_timeout_ms(void);
+
+/*
  * A growable text buffer for the JSON vmdesc (json_writer.c). Writes QEMU's
  * JSONWriter layout: ", " and ": " separators, no newlines, code points below
  * 0x20 and from 0x7f up as \uXXXX. Allocation failure sticks in `failed`.

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fault_transport.h"
@@ -187,8 +189,8 @@ static void test_bad_uris(void **state)
         {"http://example.com/x", VMS_READ, VMS_ERR_INVAL},
         {"File:/tmp/x", VMS_READ, VMS_ERR_INVAL},
         {"tcp:127.0.0.1:4444", VMS_WRITE, VMS_ERR_UNSUPPORTED},
-        {"unix:/tmp/sock", VMS_READ, VMS_ERR_UNSUPPORTED},
-        {"exec:cat > /tmp/x", VMS_WRITE, VMS_ERR_UNSUPPORTED},
+        {"unix:", VMS_READ, VMS_ERR_INVAL},
+        {"exec:", VMS_WRITE, VMS_ERR_INVAL},
         {"file:", VMS_READ, VMS_ERR_INVAL},
         {"file:,offset=1", VMS_READ, VMS_ERR_INVAL},
         {"file:/tmp/x,offset=", VMS_READ, VMS_ERR_INVAL},
@@ -228,9 +230,189 @@ static void test_bad_uris(void **state)
     assert_contains(e.message, "not available in this build");
     vms_error_init(&e);
     vms_stream_open("nope", VMS_WRITE, &e);
-    assert_contains(e.message, "file:PATH[,offset=N] or fd:N");
+    assert_contains(e.message, "file:PATH[,offset=N], fd:N, exec:COMMAND or unix:PATH");
     /* No error record is fine too. */
     assert_null(vms_stream_open("nope", VMS_WRITE, NULL));
+}
+
+/* ---- exec: ---- */
+
+#define BIG_LEN (1u << 20) /* more than a pipe holds */
+
+/* Writes primitives then BIG_LEN pattern bytes; reads them back. */
+static void put_big(vms_stream_t *s)
+{
+    uint8_t *p = pattern(BIG_LEN);
+
+    put_primitives(s);
+    vms_put_buffer(s, p, BIG_LEN);
+    free(p);
+}
+
+static void check_big(vms_stream_t *s)
+{
+    uint8_t *want = pattern(BIG_LEN), *got = malloc(BIG_LEN);
+
+    assert_non_null(got);
+    check_primitives(s, 0);
+    assert_int_equal(vms_get_buffer(s, got, BIG_LEN), BIG_LEN);
+    assert_memory_equal(got, want, BIG_LEN);
+    assert_int_equal(vms_stream_peek(s, got, 1, 0), 0); /* then end of stream */
+    free(want);
+    free(got);
+}
+
+static void test_exec_round_trip(void **state)
+{
+    char path[512], uri[600];
+    vms_error_t e;
+    vms_stream_t *s;
+
+    (void)state;
+    alarm(20);
+    tmp_file(path, sizeof(path), "exec.mig");
+    snprintf(uri, sizeof(uri), "exec:cat > '%s'", path);
+    vms_error_init(&e);
+    s = vms_stream_open(uri, VMS_WRITE, &e);
+    assert_non_null(s);
+    put_big(s);
+    assert_int_equal(vms_stream_close(s), 0);
+
+    snprintf(uri, sizeof(uri), "exec:cat '%s'", path);
+    s = vms_stream_open(uri, VMS_READ, &e);
+    assert_non_null(s);
+    check_big(s);
+    assert_int_equal(vms_stream_close(s), 0);
+    assert_int_equal(e.code, 0);
+    alarm(0);
+}
+
+static void test_exec_exact_bytes(void **state)
+{
+    char got[8] = {0};
+    vms_stream_t *s;
+
+    (void)state;
+    alarm(20);
+    s = vms_stream_open("exec:printf abc", VMS_READ, NULL);
+    assert_non_null(s);
+    assert_int_equal(vms_get_buffer(s, got, 3), 3);
+    assert_string_equal(got, "abc");
+    assert_int_equal(vms_stream_peek(s, got, 1, 0), 0);
+    assert_int_equal(vms_stream_error(s, NULL), 0);
+    assert_int_equal(vms_stream_close(s), 0);
+    alarm(0);
+}
+
+/*
+ * vms_stream_close() returns only the code; to check the transport's close
+ * message, interpose on the stream's ops (private struct) and keep it.
+ */
+static const struct vms_transport_ops *real_ops;
+static vms_error_t close_err;
+
+static int capture_close(void *ctx, vms_error_t *err)
+{
+    int rc = real_ops->close(ctx, err);
+
+    close_err = *err;
+    return rc;
+}
+
+static int close_capturing(vms_stream_t *s)
+{
+    static struct vms_transport_ops ops;
+
+    real_ops = s->ops;
+    ops = *s->ops;
+    ops.close = capture_close;
+    s->ops = &ops;
+    vms_error_init(&close_err);
+    return vms_stream_close(s);
+}
+
+static void test_exec_failing_command(void **state)
+{
+    vms_error_t e;
+    vms_stream_t *s;
+
+    (void)state;
+    alarm(20);
+    vms_error_init(&e);
+    s = vms_stream_open("exec:exit 3", VMS_READ, &e);
+    assert_non_null(s);
+    assert_int_equal(vms_stream_peek(s, &e, 1, 0), 0);
+    assert_int_equal(close_capturing(s), VMS_ERR_IO);
+    assert_int_equal(close_err.code, VMS_ERR_IO);
+    assert_contains(close_err.message, "exec:exit 3: command 'exit 3' exited with status 3");
+
+    /* A writer whose command dies: its status is the error, never SIGPIPE. */
+    vms_error_init(&e);
+    s = vms_stream_open("exec:kill -9 $$", VMS_WRITE, &e);
+    assert_non_null(s);
+    put_big(s);
+    assert_true(close_capturing(s) < 0);
+    assert_int_equal(close_err.code, VMS_ERR_IO);
+    assert_contains(close_err.message, "'kill -9 $$' was killed by signal 9");
+    alarm(0);
+}
+
+/* ---- unix: ---- */
+
+static void test_unix_round_trip(void **state)
+{
+    char path[512], uri[600];
+    vms_error_t e;
+    vms_stream_t *s;
+    int status;
+    pid_t pid;
+
+    (void)state;
+    alarm(20);
+    tmp_file(path, sizeof(path), "mig.sock");
+    snprintf(uri, sizeof(uri), "unix:%s", path);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) { /* the writer: connects (retrying until the reader listens) */
+        s = vms_stream_open(uri, VMS_WRITE, NULL);
+        if (s)
+            put_big(s);
+        _exit(s && vms_stream_close(s) == 0 ? 0 : 1);
+    }
+    vms_error_init(&e);
+    s = vms_stream_open(uri, VMS_READ, &e);
+    assert_non_null(s);
+    assert_int_equal(access(path, F_OK), -1); /* the path is gone once accepted */
+    check_big(s);
+    assert_int_equal(vms_stream_close(s), 0);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    alarm(0);
+}
+
+static void test_unix_connect_timeout(void **state)
+{
+    char path[512], uri[600];
+    struct timespec t0, t1;
+    vms_error_t e;
+    long ms;
+
+    (void)state;
+    alarm(20);
+    tmp_file(path, sizeof(path), "nobody.sock");
+    snprintf(uri, sizeof(uri), "unix:%s", path);
+    setenv("VMS_CONNECT_TIMEOUT_MS", "300", 1);
+    vms_error_init(&e);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    assert_null(vms_stream_open(uri, VMS_WRITE, &e));
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    unsetenv("VMS_CONNECT_TIMEOUT_MS");
+    ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+    assert_true(ms >= 300 && ms < 5000);
+    assert_int_equal(e.code, VMS_ERR_IO);
+    assert_contains(e.message, uri);
+    assert_contains(e.message, "nobody accepted the connection within 300 ms");
+    alarm(0);
 }
 
 /* ---- fd: ---- */
@@ -492,6 +674,11 @@ int main(void)
         cmocka_unit_test(test_file_reader_offset),
         cmocka_unit_test(test_missing_file),
         cmocka_unit_test(test_bad_uris),
+        cmocka_unit_test(test_exec_round_trip),
+        cmocka_unit_test(test_exec_exact_bytes),
+        cmocka_unit_test(test_exec_failing_command),
+        cmocka_unit_test(test_unix_round_trip),
+        cmocka_unit_test(test_unix_connect_timeout),
         cmocka_unit_test(test_fd_pipe),
         cmocka_unit_test(test_fd_invalid),
         cmocka_unit_test(test_closed_pipe_no_sigpipe),

@@ -48,8 +48,11 @@ struct vms_transport_ops {
 };
 
 /*
- * Opens a stream on a QEMU-style URI: "file:PATH[,offset=N]" or "fd:N"
- * (other transports arrive with their own modules). @mode is VMS_READ or
+ * Opens a stream on a QEMU-style URI: "file:PATH[,offset=N]", "fd:N",
+ * "exec:COMMAND" (via /bin/sh -c; the writer feeds its stdin, the reader
+ * reads its stdout, close reaps it) or "unix:PATH" (the reader listens and
+ * accepts one connection, the writer connects with retries; tcp: arrives
+ * with its own module). @mode is VMS_READ or
  * VMS_WRITE. Returns NULL and fills @err (naming the URI) on failure.
  * Free with vms_stream_close().
  */
