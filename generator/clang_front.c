@@ -345,6 +345,23 @@ struct record_ctx {
     size_t index;
 };
 
+/* Record definitions and enums, wherever they appear; false for other cursors. */
+static bool add_definition(struct walker *w, CXCursor c)
+{
+    switch (c.kind) {
+    case CXCursor_StructDecl:
+    case CXCursor_UnionDecl:
+        if (clang_isCursorDefinition(c))
+            add_record(w, c);
+        return true;
+    case CXCursor_EnumDecl:
+        add_enum_consts(w, c);
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* Children of a record: nested record definitions, enums, attributes. */
 static enum CXChildVisitResult record_child(CXCursor c, CXCursor parent, CXClientData data)
 {
@@ -353,15 +370,9 @@ static enum CXChildVisitResult record_child(CXCursor c, CXCursor parent, CXClien
     struct vg_record *rec = w->tu->records[rc->index];
 
     (void)parent;
+    if (add_definition(w, c))
+        return CXChildVisit_Continue;
     switch (c.kind) {
-    case CXCursor_StructDecl:
-    case CXCursor_UnionDecl:
-        if (clang_isCursorDefinition(c))
-            add_record(w, c);
-        break;
-    case CXCursor_EnumDecl:
-        add_enum_consts(w, c);
-        break;
     case CXCursor_AnnotateAttr:
         add_annot(w, &rec->annots, &rec->n_annots, c);
         break;
@@ -518,15 +529,9 @@ static enum CXChildVisitResult top_visit(CXCursor c, CXCursor parent, CXClientDa
     struct walker *w = data;
 
     (void)parent;
+    if (add_definition(w, c))
+        return CXChildVisit_Continue;
     switch (c.kind) {
-    case CXCursor_StructDecl:
-    case CXCursor_UnionDecl:
-        if (clang_isCursorDefinition(c))
-            add_record(w, c);
-        break;
-    case CXCursor_EnumDecl:
-        add_enum_consts(w, c);
-        break;
     case CXCursor_TypedefDecl:
         vg_grow(&w->typedefs, &w->cap_typedefs, w->n_typedefs + 1, sizeof(*w->typedefs));
         w->typedefs[w->n_typedefs++] = c;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "model.h"
+#include "xalloc.h"
 
 
 struct emitter {
@@ -119,17 +120,14 @@ static void emitf(struct vg_buf *b, const char *fmt, ...)
     b->s[b->len] = '\0'; /* put_mem() left room for it */
 }
 
-/* "dev" for "path/to/dev.h". */
-static char *base_name(const char *header)
+char *vg_base_name(const char *header)
 {
     const char *slash = strrchr(header, '/');
     const char *start = slash ? slash + 1 : header;
     const char *dot = strrchr(start, '.');
     size_t len = dot && dot != start ? (size_t)(dot - start) : strlen(start);
-    char *b = malloc(len + 1);
+    char *b = vg_xmalloc(len + 1);
 
-    if (!b)
-        abort();
     memcpy(b, start, len);
     b[len] = '\0';
     return b;
@@ -854,7 +852,7 @@ static void emit_includes(const struct vg_model *m, struct vg_buf *out, const ch
             continue;
         done[n_done++] = desc->rec->loc.file;
         {
-            char *other = base_name(desc->rec->loc.file);
+            char *other = vg_base_name(desc->rec->loc.file);
             emitf(out, "#include \"%s.vms.h\"\n", other);
             free(other);
         }
@@ -923,7 +921,7 @@ static bool close_file(FILE *f, bool ok)
 
 int vg_emit_c(const struct vg_model *m, const char *header, const char *outdir, struct vg_diags *d)
 {
-    char *base = base_name(header), *hpath = NULL, *cpath = NULL;
+    char *base = vg_base_name(header), *hpath = NULL, *cpath = NULL;
     FILE *h = open_output(outdir, base, ".vms.h", &hpath, d);
     FILE *c = h ? open_output(outdir, base, ".vms.c", &cpath, d) : NULL;
     struct vg_buf hbuf = {0}, prologue = {0}, body = {0};

@@ -140,18 +140,17 @@ static void merge_includes(struct vg_tu *all, const struct vg_tu *tu)
     }
 }
 
+/* <outdir>/<base><ext> for @header. */
 static char *output_path(const char *outdir, const char *header, const char *ext)
 {
-    const char *slash = strrchr(header, '/');
-    const char *name = slash ? slash + 1 : header;
-    const char *dot = strrchr(name, '.');
-    int len = dot && dot != name ? (int)(dot - name) : (int)strlen(name);
-    size_t size = strlen(outdir) + (size_t)len + strlen(ext) + 2;
+    char *base = vg_base_name(header);
+    size_t size = strlen(outdir) + strlen(base) + strlen(ext) + 2;
     char *p = malloc(size);
 
     if (!p)
         abort();
-    snprintf(p, size, "%s/%.*s%s", outdir, len, name, ext);
+    snprintf(p, size, "%s/%s%s", outdir, base, ext);
+    free(base);
     return p;
 }
 
@@ -160,13 +159,13 @@ static int write_schema_file(const struct cli *cli, const char *header, const st
                              struct vg_diags *d)
 {
     char *path = output_path(cli->outdir, header, ".vms.json");
-    char *base = output_path("", header, "");
+    char *base = vg_base_name(header);
     FILE *out = fopen(path, "w");
     int ret = -1;
 
     if (out) {
         setvbuf(out, NULL, _IOFBF, 1 << 20); /* QEMU's layout repeats nested descriptions: big */
-        ret = vg_emit_json(&m, 1, base + 1, out);
+        ret = vg_emit_json(&m, 1, base, out);
         if (fclose(out) != 0)
             ret = -1;
     }
@@ -220,7 +219,7 @@ static int run_header(struct cli *cli, const char *header, struct vg_tu *all, st
 static int write_schema(struct cli *cli, struct vg_diags *d)
 {
     const struct vg_model **models = calloc(cli->n_jobs + 1, sizeof(*models));
-    char *machine = output_path("", cli->headers[0], "");
+    char *machine = vg_base_name(cli->headers[0]);
     FILE *out = cli->output_given ? fopen(cli->outdir, "w") : stdout;
     int ret = -1;
 
@@ -229,7 +228,7 @@ static int write_schema(struct cli *cli, struct vg_diags *d)
     for (size_t i = 0; i < cli->n_jobs; i++)
         models[i] = &cli->jobs[i]->m;
     if (out) {
-        ret = vg_emit_json(models, cli->n_jobs, machine + 1, out);
+        ret = vg_emit_json(models, cli->n_jobs, machine, out);
         if (out != stdout && fclose(out) != 0)
             ret = -1;
     }

@@ -145,6 +145,9 @@ const char *vg_wire_word(enum vg_wire w);
 /* The wire type of a VMS_TYPE/VMS_WAS word, or -1. */
 int vg_wire_from_word(const char *word);
 
+/* "dev" for "path/to/dev.h": the base of a header's output names (heap string). */
+char *vg_base_name(const char *header);
+
 /*
  * Emits <outdir>/<base>.vms.h and <base>.vms.c for the descriptions local to
  * the header. Returns 0 or -1 (I/O error reported through @d).
