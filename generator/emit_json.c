@@ -1,5 +1,7 @@
 /* emit_json.c: the schema, in the layout of QEMU's -dump-vmstate (plus vms_ facts on fields). */
+#include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,47 +11,32 @@
 #include "xalloc.h"
 
 /*
- * A tiny pretty printer with QEMU's dump layout: two-space indents, one
- * member per line, "key": value, keys in the order they are written. QEMU's
- * layout repeats a nested description inside every field that uses it, so
- * schemas of big headers reach tens of megabytes: each nested description is
- * written once per depth into memory and copied from there (see
- * emit_nested()), and a file writer writes in large blocks.
+ * A tiny JSON printer into memory with QEMU's dump layout: keys in the order
+ * they are written. Pretty (VG_JSON_PRETTY): QEMU's own whitespace,
+ * two-space indents and one member per line. Lines (VG_JSON_LINES): the
+ * same JSON with no whitespace inside a section and one section per line, a
+ * third of the size. QEMU's layout repeats a nested description inside every
+ * field that uses it, so schemas of big headers reach tens of megabytes:
+ * each nested description is written once per depth (once in all, without
+ * indentation) and copied from there (see emit_nested()), and sections are
+ * rendered in chunks, on two threads when the caller asks (vg_json_start()).
  */
-enum { JW_BLOCK = 1 << 20 }; /* a file writer writes blocks of about this size (1 MiB) */
-
 struct jw_memo;
 
 struct jw {
-    FILE *out;            /* NULL: a memory writer, everything stays in @text */
-    struct vg_buf text;   /* output not yet written */
+    struct vg_buf text;   /* the output */
     int depth;
     bool first;           /* no member written yet at this level */
-    bool failed;          /* a write failed */
-    struct jw_memo *memo; /* nested descriptions already written, shared */
+    bool lines;           /* VG_JSON_LINES: whitespace only between sections */
+    struct jw_memo *memo; /* nested descriptions already written */
 };
-
-static void jw_flush(struct jw *w)
-{
-    if (w->text.len && fwrite(w->text.s, 1, w->text.len, w->out) != w->text.len)
-        w->failed = true;
-    w->text.len = 0;
-}
 
 static void jw_put(struct jw *w, const char *s, size_t n)
 {
-    if (w->out && n >= JW_BLOCK) {
-        jw_flush(w);
-        if (fwrite(s, 1, n, w->out) != n)
-            w->failed = true;
-        return;
-    }
     if (w->text.cap - w->text.len <= n)
         vg_buf_reserve(&w->text, n);
     memcpy(w->text.s + w->text.len, s, n);
     w->text.len += n;
-    if (w->out && w->text.len >= JW_BLOCK)
-        jw_flush(w);
 }
 
 static void jw_putc(struct jw *w, char c)
@@ -62,13 +49,18 @@ static void jw_puts(struct jw *w, const char *s)
     jw_put(w, s, strlen(s));
 }
 
-/* A newline and the indentation of @depth levels. */
+/* A newline and the indentation of @depth levels (lines: a newline before each section). */
 static void jw_indent(struct jw *w)
 {
     static const char spaces[] = "                                                                "
                                  "                                                                ";
     size_t want = 2 * (size_t)w->depth;
 
+    if (w->lines) {
+        if (w->depth == 1)
+            jw_putc(w, '\n'); /* before a section's key */
+        return;
+    }
     jw_putc(w, '\n');
     while (want > 0) {
         size_t k = want < sizeof(spaces) - 1 ? want : sizeof(spaces) - 1;
@@ -77,13 +69,12 @@ static void jw_indent(struct jw *w)
     }
 }
 
-/* A JSON string: runs of plain characters copied whole, escapes where needed. */
-static void jw_string(struct jw *w, const char *s)
+/* The inside of a JSON string: runs of plain characters copied whole, escapes where needed. */
+static void jw_string_body(struct jw *w, const char *s)
 {
     static const char hex[] = "0123456789abcdef";
     const char *run = s;
 
-    jw_putc(w, '"');
     for (const char *p = s; *p; p++) {
         unsigned char c = (unsigned char)*p;
         char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
@@ -100,23 +91,62 @@ static void jw_string(struct jw *w, const char *s)
         run = p + 1;
     }
     jw_puts(w, run);
+}
+
+static void jw_string(struct jw *w, const char *s)
+{
+    jw_putc(w, '"');
+    jw_string_body(w, s);
     jw_putc(w, '"');
 }
 
-/* Starts a member (or an array element when @key is NULL). */
-static void jw_key(struct jw *w, const char *key)
+/* An integer in decimal. */
+static void jw_digits(struct jw *w, int64_t v)
+{
+    char digits[24];
+    size_t i = sizeof(digits);
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
+    do {
+        digits[--i] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        digits[--i] = '-';
+    jw_put(w, digits + i, sizeof(digits) - i);
+}
+
+/*
+ * A member's key: a literal written with its quotes, K("field"), so the
+ * hot path copies it whole; DYN(s) for a key to escape; NOKEY for an array
+ * element.
+ */
+struct jw_name {
+    const char *s;
+    size_t len;  /* of the quoted literal; 0: @s is escaped as it is written */
+};
+
+#define K(literal) ((struct jw_name){"\"" literal "\"", sizeof(literal) + 1})
+#define DYN(str) ((struct jw_name){(str), 0})
+#define NOKEY ((struct jw_name){NULL, 0})
+
+/* Starts a member (or an array element). */
+static void jw_key(struct jw *w, struct jw_name key)
 {
     if (!w->first)
         jw_putc(w, ',');
     w->first = false;
     jw_indent(w);
-    if (key) {
-        jw_string(w, key);
-        jw_put(w, ": ", 2);
-    }
+    if (!key.s)
+        return;
+    if (key.len)
+        jw_put(w, key.s, key.len);
+    else
+        jw_string(w, key.s);
+    jw_put(w, ": ", w->lines ? 1 : 2);
 }
 
-static void jw_open(struct jw *w, const char *key, char bracket)
+static void jw_open(struct jw *w, struct jw_name key, char bracket)
 {
     jw_key(w, key);
     jw_putc(w, bracket);
@@ -127,41 +157,34 @@ static void jw_open(struct jw *w, const char *key, char bracket)
 static void jw_close(struct jw *w, char bracket)
 {
     w->depth--;
-    if (!w->first)
+    if (!w->first && !w->lines)
         jw_indent(w);
     jw_putc(w, bracket);
     w->first = false;
 }
 
-static void jw_int(struct jw *w, const char *key, int64_t v)
-{
-    char digits[24];
-    size_t i = sizeof(digits);
-    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-
-    jw_key(w, key);
-    do {
-        digits[--i] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (v < 0)
-        digits[--i] = '-';
-    jw_put(w, digits + i, sizeof(digits) - i);
-}
-
-static void jw_bool(struct jw *w, const char *key, bool v)
+static void jw_int(struct jw *w, struct jw_name key, int64_t v)
 {
     jw_key(w, key);
-    jw_puts(w, v ? "true" : "false");
+    jw_digits(w, v);
 }
 
-static void jw_str(struct jw *w, const char *key, const char *v)
+static void jw_bool(struct jw *w, struct jw_name key, bool v)
+{
+    jw_key(w, key);
+    if (v)
+        jw_put(w, "true", 4);
+    else
+        jw_put(w, "false", 5);
+}
+
+static void jw_str(struct jw *w, struct jw_name key, const char *v)
 {
     jw_key(w, key);
     jw_string(w, v);
 }
 
-static void jw_expr(struct jw *w, const char *key, const struct vg_expr *e)
+static void jw_expr(struct jw *w, struct jw_name key, const struct vg_expr *e)
 {
     struct vg_buf t = {0};
 
@@ -251,13 +274,14 @@ static void emit_desc(struct jw *w, const struct vg_desc *d, const char *name, i
  */
 static void emit_nested(struct jw *w, const struct vg_desc *d)
 {
-    struct jw_memo_entry *e = memo_find(w->memo, d, w->depth);
+    int depth = w->lines ? 0 : w->depth; /* nested text has no indentation in lines */
+    struct jw_memo_entry *e = memo_find(w->memo, d, depth);
 
     if (!e) {
-        struct jw m = {.depth = w->depth, .first = true, .memo = w->memo};
+        struct jw m = {.depth = w->depth, .first = true, .memo = w->memo, .lines = w->lines};
 
         emit_desc(&m, d, d->name, d->version, d->min_version, -1);
-        e = memo_add(w->memo, d, w->depth, m.text);
+        e = memo_add(w->memo, d, depth, m.text);
     }
     if (!w->first)
         jw_putc(w, ',');
@@ -284,54 +308,56 @@ static uint64_t field_size(const struct vg_field *f)
 /* Our facts QEMU's dump has no key for: vms_-prefixed, on field objects only. */
 static void emit_field_facts(struct jw *w, const struct vg_field *f)
 {
-    jw_str(w, "vms_type", f->wire == VG_W_CODEC ? f->codec_type : vg_wire_word(f->wire));
+    jw_str(w, K("vms_type"), f->wire == VG_W_CODEC ? f->codec_type : vg_wire_word(f->wire));
     if (strcmp(f->wire_name, f->c_path) != 0 && f->wire != VG_W_UNUSED)
-        jw_str(w, "vms_member", f->c_path);
+        jw_str(w, K("vms_member"), f->c_path);
     if (f->flags & VG_F_EQUAL)
-        jw_bool(w, "vms_equal", true);
+        jw_bool(w, K("vms_equal"), true);
     if (f->until)
-        jw_int(w, "vms_until", f->until);
+        jw_int(w, K("vms_until"), f->until);
     if (f->if_expr)
-        jw_expr(w, "vms_if", f->if_expr);
+        jw_expr(w, K("vms_if"), f->if_expr);
     if (f->count)
-        jw_expr(w, "vms_count", f->count);
+        jw_expr(w, K("vms_count"), f->count);
     if (f->max)
-        jw_int(w, "vms_max", (int64_t)f->max);
+        jw_int(w, K("vms_max"), (int64_t)f->max);
     if (f->flags & VG_F_VARRAY)
-        jw_int(w, "vms_capacity", (int64_t)(f->flags & VG_F_POINTER ? f->max : f->num));
+        jw_int(w, K("vms_capacity"), (int64_t)(f->flags & VG_F_POINTER ? f->max : f->num));
     if (f->def)
-        jw_expr(w, "vms_default", f->def);
+        jw_expr(w, K("vms_default"), f->def);
     if (f->has_range) {
-        jw_int(w, "vms_range_lo", f->lo);
-        jw_int(w, "vms_range_hi", f->hi);
+        jw_int(w, K("vms_range_lo"), f->lo);
+        jw_int(w, K("vms_range_hi"), f->hi);
     }
     if (f->check)
-        jw_expr(w, "vms_check", f->check);
+        jw_expr(w, K("vms_check"), f->check);
     if (f->was_until) {
-        jw_str(w, "vms_was_type", vg_wire_word(f->was_wire));
-        jw_int(w, "vms_was_until", f->was_until);
+        jw_str(w, K("vms_was_type"), vg_wire_word(f->was_wire));
+        jw_int(w, K("vms_was_until"), f->was_until);
     }
     if (f->renamed_from)
-        jw_str(w, "vms_renamed_from", f->renamed_from);
+        jw_str(w, K("vms_renamed_from"), f->renamed_from);
     if (f->member->loc.file) {
         const char *slash = strrchr(f->member->loc.file, '/');
-        char where[300];
 
-        snprintf(where, sizeof(where), "%s:%u", slash ? slash + 1 : f->member->loc.file,
-                 f->member->loc.line);
-        jw_str(w, "vms_source", where);
+        jw_key(w, K("vms_source")); /* "file:line", the string jw_str would write */
+        jw_putc(w, '"');
+        jw_string_body(w, slash ? slash + 1 : f->member->loc.file);
+        jw_putc(w, ':');
+        jw_digits(w, f->member->loc.line);
+        jw_putc(w, '"');
     }
 }
 
 static void emit_field(struct jw *w, const struct vg_field *f)
 {
-    jw_open(w, NULL, '{');
-    jw_str(w, "field", f->wire_name);
-    jw_int(w, "version_id", f->since);
-    jw_bool(w, "field_exists", f->if_expr != NULL);
+    jw_open(w, NOKEY, '{');
+    jw_str(w, K("field"), f->wire_name);
+    jw_int(w, K("version_id"), f->since);
+    jw_bool(w, K("field_exists"), f->if_expr != NULL);
     if (f->num > 1 && !(f->flags & VG_F_VARRAY))
-        jw_int(w, "num", (int64_t)f->num);
-    jw_int(w, "size", (int64_t)field_size(f));
+        jw_int(w, K("num"), (int64_t)f->num);
+    jw_int(w, K("size"), (int64_t)field_size(f));
     emit_field_facts(w, f);
     if (f->nested)
         emit_nested(w, f->nested);
@@ -342,11 +368,11 @@ static void emit_subsections(struct jw *w, const struct vg_desc *d)
 {
     if (d->n_subs == 0)
         return;
-    jw_open(w, "Subsections", '[');
+    jw_open(w, K("Subsections"), '[');
     for (size_t i = 0; i < d->n_subs; i++) {
         const struct vg_sub *s = &d->subs[i];
 
-        jw_open(w, NULL, '{'); /* emit_desc writes the members of this object */
+        jw_open(w, NOKEY, '{'); /* emit_desc writes the members of this object */
         if (s->member_desc)
             emit_desc(w, s->member_desc, s->name, s->member_desc->version,
                       s->member_desc->min_version, -2);
@@ -370,14 +396,14 @@ static void emit_desc(struct jw *w, const struct vg_desc *d, const char *name, i
     bool any = false;
 
     if (own_object)
-        jw_open(w, "Description", '{');
-    jw_str(w, "name", name);
-    jw_int(w, "version_id", version);
-    jw_int(w, "minimum_version_id", min_version);
+        jw_open(w, K("Description"), '{');
+    jw_str(w, K("name"), name);
+    jw_int(w, K("version_id"), version);
+    jw_int(w, K("minimum_version_id"), min_version);
     for (size_t i = 0; i < d->n_fields; i++)
         any = any || d->fields[i].sub == want;
     if (any) {
-        jw_open(w, "Fields", '[');
+        jw_open(w, K("Fields"), '[');
         for (size_t i = 0; i < d->n_fields; i++)
             if (d->fields[i].sub == want)
                 emit_field(w, &d->fields[i]);
@@ -393,42 +419,169 @@ static void emit_section(struct jw *w, const struct vg_desc *d)
 {
     const char *key = d->type_name ? d->type_name : d->name;
 
-    jw_open(w, key, '{');
-    jw_str(w, "Name", key);
-    jw_int(w, "version_id", d->version);
-    jw_int(w, "minimum_version_id", d->min_version);
+    jw_open(w, DYN(key), '{');
+    jw_str(w, K("Name"), key);
+    jw_int(w, K("version_id"), d->version);
+    jw_int(w, K("minimum_version_id"), d->min_version);
     emit_desc(w, d, d->name, d->version, d->min_version, -1);
     jw_close(w, '}');
 }
 
-int vg_emit_json(const struct vg_model *const *models, size_t n_models, const char *machine,
-                 FILE *out)
-{
-    struct jw_memo memo = {0};
-    struct jw writer = {.out = out, .memo = &memo};
-    struct jw *w = &writer;
-    int ret;
+/* ---- the whole schema: sections rendered in chunks, by one or two threads ---- */
 
-    jw_putc(w, '{');
-    w->depth = 1;
-    w->first = true;
-    jw_open(w, "vmschkmachine", '{');
-    jw_str(w, "Name", machine);
-    jw_close(w, '}');
+enum { JSON_CHUNK = 16 }; /* sections per chunk */
+
+/*
+ * A schema being written. The sections are cut into chunks; any thread
+ * renders the next chunk not yet taken into memory (with a memo of nested
+ * descriptions of its own), and the writer writes the rendered chunks in
+ * order. Each chunk is rendered as if it followed other sections, so the
+ * bytes equal a single pass.
+ */
+struct vg_json {
+    enum vg_json_style style;
+    FILE *out;
+    char *machine;
+    const struct vg_desc **sections;
+    size_t n_sections;
+    size_t n_chunks;
+    struct vg_buf *texts;     /* chunk i's text, valid once done[i] */
+    bool *done;
+    size_t next;              /* the next chunk to take */
+    bool failed;              /* a write failed */
+    int err;                  /* its errno */
+    pthread_mutex_t lock;
+    pthread_cond_t rendered;
+    pthread_t thread;
+    bool threaded;
+};
+
+/* Takes the next chunk and renders it; false when none is left. */
+static bool render_next(struct vg_json *j, struct jw_memo *memo)
+{
+    struct jw w = {.depth = 1, .memo = memo, .lines = j->style == VG_JSON_LINES};
+    size_t k;
+
+    pthread_mutex_lock(&j->lock);
+    k = j->next < j->n_chunks ? j->next++ : j->n_chunks;
+    pthread_mutex_unlock(&j->lock);
+    if (k == j->n_chunks)
+        return false;
+    for (size_t i = k * JSON_CHUNK; i < j->n_sections && i < (k + 1) * JSON_CHUNK; i++)
+        emit_section(&w, j->sections[i]);
+    pthread_mutex_lock(&j->lock);
+    j->texts[k] = w.text;
+    j->done[k] = true;
+    pthread_cond_broadcast(&j->rendered);
+    pthread_mutex_unlock(&j->lock);
+    return true;
+}
+
+static void write_text(struct vg_json *j, const struct vg_buf *t)
+{
+    if (!j->failed && t->len && fwrite(t->s, 1, t->len, j->out) != t->len) {
+        j->failed = true;
+        j->err = errno;
+    }
+}
+
+/* The writer: renders chunks too while the next one to write is not ready. */
+static void *json_writer(void *arg)
+{
+    struct vg_json *j = arg;
+    struct jw_memo memo = {0};
+    struct jw head = {.lines = j->style == VG_JSON_LINES};
+
+    jw_putc(&head, '{');
+    head.depth = 1;
+    head.first = true;
+    jw_open(&head, K("vmschkmachine"), '{');
+    jw_str(&head, K("Name"), j->machine);
+    jw_close(&head, '}');
+    write_text(j, &head.text);
+    for (size_t k = 0; k < j->n_chunks; k++) {
+        pthread_mutex_lock(&j->lock);
+        while (!j->done[k]) {
+            pthread_mutex_unlock(&j->lock);
+            if (!render_next(j, &memo)) {
+                pthread_mutex_lock(&j->lock);
+                while (!j->done[k])
+                    pthread_cond_wait(&j->rendered, &j->lock);
+                break;
+            }
+            pthread_mutex_lock(&j->lock);
+        }
+        pthread_mutex_unlock(&j->lock);
+        write_text(j, &j->texts[k]);
+        vg_buf_free(&j->texts[k]);
+    }
+    head.text.len = 0;
+    jw_puts(&head, "\n}\n");
+    write_text(j, &head.text);
+    vg_buf_free(&head.text);
+    memo_free(&memo);
+    return NULL;
+}
+
+struct vg_json *vg_json_start(const struct vg_model *const *models, size_t n_models,
+                              const char *machine, enum vg_json_style style, FILE *out,
+                              bool threaded)
+{
+    struct vg_json *j = vg_xcalloc(1, sizeof(*j));
+    size_t n = 0;
+
+    for (size_t k = 0; k < n_models; k++)
+        n += models[k]->n_descs;
+    j->sections = vg_xcalloc(n + 1, sizeof(*j->sections));
     for (size_t k = 0; k < n_models; k++) {
         for (size_t i = 0; i < models[k]->n_descs; i++) {
             const struct vg_desc *d = models[k]->descs[i];
 
             /* sections only: a description used nested here is part of its users */
             if (d->local && !d->used_nested)
-                emit_section(w, d);
+                j->sections[j->n_sections++] = d;
         }
     }
-    w->depth = 0;
-    jw_puts(w, "\n}\n");
-    jw_flush(w);
-    ret = w->failed || ferror(out) ? -1 : 0;
-    vg_buf_free(&w->text);
-    memo_free(&memo);
+    j->style = style;
+    j->out = out;
+    j->machine = vg_xstrdup(machine);
+    j->n_chunks = (j->n_sections + JSON_CHUNK - 1) / JSON_CHUNK;
+    j->texts = vg_xcalloc(j->n_chunks + 1, sizeof(*j->texts));
+    j->done = vg_xcalloc(j->n_chunks + 1, sizeof(*j->done));
+    pthread_mutex_init(&j->lock, NULL);
+    pthread_cond_init(&j->rendered, NULL);
+    j->threaded = threaded && pthread_create(&j->thread, NULL, json_writer, j) == 0;
+    return j;
+}
+
+int vg_json_finish(struct vg_json *j)
+{
+    int ret;
+
+    if (j->threaded) {
+        struct jw_memo memo = {0};
+
+        while (render_next(j, &memo))
+            ;
+        memo_free(&memo);
+        pthread_join(j->thread, NULL);
+    } else {
+        json_writer(j);
+    }
+    ret = j->failed || ferror(j->out) ? -1 : 0;
+    errno = j->failed ? j->err : errno;
+    pthread_mutex_destroy(&j->lock);
+    pthread_cond_destroy(&j->rendered);
+    free(j->texts);
+    free(j->done);
+    free(j->sections);
+    free(j->machine);
+    free(j);
     return ret;
+}
+
+int vg_emit_json(const struct vg_model *const *models, size_t n_models, const char *machine,
+                 enum vg_json_style style, FILE *out)
+{
+    return vg_json_finish(vg_json_start(models, n_models, machine, style, out, false));
 }

@@ -1,4 +1,6 @@
 /* main.c: vmsgen's command line (argument parsing and the pipeline per header, nothing else). */
+#include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #ifdef __GLIBC__
@@ -7,9 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "diff.h"
 #include "model.h"
+
 
 #define VMSGEN_VERSION "0.1.0"
 
@@ -28,11 +32,55 @@ static const char usage_text[] =
     "  -o OUTDIR              where generate writes its files (default: current directory);\n"
     "                         for schema: the output file (default: standard output)\n"
     "  --depfile FILE         generate: also write a make-style depfile listing every header read\n"
+    "  --compact              schema: no whitespace inside a section, one section per line\n"
+    "                         (the style of the .vms.json that generate writes)\n"
     "  --target TRIPLE        parse for another target (cross builds), e.g. aarch64-linux-gnu\n"
     "  --sysroot DIR          system headers of that target\n"
     "\n"
     "Annotate structs with the macros of <vms/annotate.h>; docs/annotations.md describes them.\n"
     "Exit status: 0 success, 1 diagnostics, 2 usage error or unreadable input.\n";
+
+/*
+ * What the last header built (its AST digest and model: hundreds of
+ * thousands of blocks on a big header) is not freed one block at a time
+ * just before the process exits and the kernel takes it all back at once;
+ * that costs as much as a tenth of vmsgen's own work (tests/bench). clang
+ * does the same (-disable-free). Builds under a leak checker free
+ * everything, so that it sees real leaks only; -DVG_FREE_AT_EXIT=1 asks for
+ * that in any build (valgrind).
+ */
+#ifndef VG_FREE_AT_EXIT
+#if defined(__SANITIZE_ADDRESS__)
+#define VG_FREE_AT_EXIT 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(leak_sanitizer)
+#define VG_FREE_AT_EXIT 1
+#endif
+#endif
+#endif
+#ifndef VG_FREE_AT_EXIT
+#define VG_FREE_AT_EXIT 0
+#endif
+
+/*
+ * VMSGEN_TIMING=1: when each stage ended, in milliseconds since main()
+ * started, on standard error (tests/bench/README.md).
+ */
+static double timing_start = -1; /* < 0: off */
+
+static double now_ms(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+static void stage_done(const char *stage)
+{
+    if (timing_start >= 0)
+        fprintf(stderr, "vmsgen: timing: %-8s %7.1f ms\n", stage, now_ms() - timing_start);
+}
 
 /* A header kept through the pipeline until every header is read (schema). */
 struct job {
@@ -47,6 +95,7 @@ struct cli {
     struct job **jobs;        /* schema: the models of every header */
     size_t n_jobs;
     const char *depfile;
+    bool compact;             /* schema --compact: a section per line */
     struct vg_front_opts front;
     const char **headers;
     size_t n_headers;
@@ -108,6 +157,10 @@ static int parse_args(int argc, char **argv, struct cli *cli)
             fputs(usage_text, stdout);
             exit(0);
         }
+        if (!v && strcmp(argv[i], "--compact") == 0) {
+            cli->compact = true;
+            continue;
+        }
         if (!v && argv[i][0] == '-' && argv[i][1])
             return usage_error("unknown option '%s'", argv[i]);
         switch (v ? k : 99) {
@@ -124,6 +177,8 @@ static int parse_args(int argc, char **argv, struct cli *cli)
         return usage_error("%s: no header given", cli->command);
     if (cli->depfile && strcmp(cli->command, "generate") != 0)
         return usage_error("--depfile applies to 'generate', not '%s'", cli->command);
+    if (cli->compact && strcmp(cli->command, "schema") != 0)
+        return usage_error("--compact applies to 'schema', not '%s'", cli->command);
     return 0;
 }
 
@@ -154,23 +209,44 @@ static char *output_path(const char *outdir, const char *header, const char *ext
     return p;
 }
 
-/* Writes the schema of one header next to its tables: <outdir>/<base>.vms.json. */
-static int write_schema_file(const struct cli *cli, const char *header, const struct vg_model *m,
-                             struct vg_diags *d)
+/*
+ * generate: the tables and the schema of one header. The schema,
+ * <outdir>/<base>.vms.json in the lines style (the JSON of `vmsgen schema`,
+ * a section per line), is most of the output on big headers (QEMU's layout
+ * repeats nested descriptions): a thread starts writing it while the tables
+ * are written, and this one helps with the rest.
+ */
+static int write_outputs(const struct cli *cli, const char *header, const struct vg_model *m,
+                         struct vg_diags *d)
 {
     char *path = output_path(cli->outdir, header, ".vms.json");
     char *base = vg_base_name(header);
     FILE *out = fopen(path, "w");
-    int ret = -1;
+    struct vg_json *j = NULL;
+    int ret, err = 0, json_ret = -1;
 
     if (out) {
-        setvbuf(out, NULL, _IOFBF, 1 << 20); /* QEMU's layout repeats nested descriptions: big */
-        ret = vg_emit_json(&m, 1, base, out);
-        if (fclose(out) != 0)
-            ret = -1;
+        setvbuf(out, NULL, _IONBF, 0); /* the JSON writer writes whole chunks */
+        j = vg_json_start(&m, 1, base, VG_JSON_LINES, out, true);
+    } else {
+        err = errno;
     }
-    if (ret)
-        vg_error(d, (struct vg_loc){0}, "cannot write '%s'", path);
+    ret = vg_emit_c(m, header, cli->outdir, d);
+    stage_done("tables");
+    if (j) {
+        json_ret = vg_json_finish(j);
+        stage_done("schema");
+        err = json_ret ? errno : 0;
+        if (fclose(out) != 0 && json_ret == 0) {
+            json_ret = -1;
+            err = errno;
+        }
+    }
+    if (json_ret) {
+        vg_error(d, (struct vg_loc){0}, "cannot write '%s': %s", path,
+                 err ? strerror(err) : "short write");
+        ret = -1;
+    }
     free(path);
     free(base);
     return ret;
@@ -195,19 +271,21 @@ static int run_header(struct cli *cli, const char *header, struct vg_tu *all, st
         free(job);
         return 1;
     }
+    stage_done("parse");
     merge_includes(all, &job->tu);
     if (vg_model_build(&job->tu, &job->m, d) != 0 || vg_check(&job->m, d) != 0)
         ret = 1;
-    else if (strcmp(cli->command, "generate") == 0 &&
-             (vg_emit_c(&job->m, header, cli->outdir, d) != 0 ||
-              write_schema_file(cli, header, &job->m, d) != 0))
+    stage_done("model");
+    if (ret == 0 && strcmp(cli->command, "generate") == 0 &&
+        write_outputs(cli, header, &job->m, d) != 0)
         ret = 1;
-    if (ret == 0 && strcmp(cli->command, "schema") == 0) {
+    if ((ret == 0 && strcmp(cli->command, "schema") == 0) ||
+        (!VG_FREE_AT_EXIT && header == cli->headers[cli->n_headers - 1])) {
         cli->jobs = realloc(cli->jobs, (cli->n_jobs + 1) * sizeof(*cli->jobs));
         if (!cli->jobs)
             abort();
-        cli->jobs[cli->n_jobs++] = job; /* kept until every header is read */
-        return 0;
+        cli->jobs[cli->n_jobs++] = job; /* schema: kept until every header is read */
+        return ret;
     }
     vg_model_free(&job->m);
     vg_tu_free(&job->tu);
@@ -228,7 +306,8 @@ static int write_schema(struct cli *cli, struct vg_diags *d)
     for (size_t i = 0; i < cli->n_jobs; i++)
         models[i] = &cli->jobs[i]->m;
     if (out) {
-        ret = vg_emit_json(models, cli->n_jobs, machine, out);
+        ret = vg_emit_json(models, cli->n_jobs, machine,
+                           cli->compact ? VG_JSON_LINES : VG_JSON_PRETTY, out);
         if (out != stdout && fclose(out) != 0)
             ret = -1;
     }
@@ -272,12 +351,13 @@ static int run(struct cli *cli)
         status = 1;
     if (status == 0 && strcmp(cli->command, "schema") == 0 && write_schema(cli, &d) != 0)
         status = 1;
-    for (size_t i = 0; i < cli->n_jobs; i++) {
+    for (size_t i = 0; VG_FREE_AT_EXIT && i < cli->n_jobs; i++) {
         vg_model_free(&cli->jobs[i]->m);
         vg_tu_free(&cli->jobs[i]->tu);
         free(cli->jobs[i]);
     }
-    free(cli->jobs);
+    if (VG_FREE_AT_EXIT)
+        free(cli->jobs);
     for (size_t i = 0; i < all.n_includes; i++)
         free(all.includes[i]);
     free(all.includes);
@@ -290,21 +370,29 @@ static int run(struct cli *cli)
  * large header), its memory out of reach of the stages that run after the
  * parse. One arena, and large blocks from it rather than from fresh
  * mappings, save a tenth of the parse's system time and thousands of page
- * faults (tests/bench). vmsgen has no threads of its own to contend for it.
+ * faults (tests/bench); freed memory stays in the process to be used
+ * again rather than faulted in anew. vmsgen's own second thread (the schema
+ * writer) allocates a chunk's text at a time.
  */
 static void tune_malloc(void)
 {
 #ifdef __GLIBC__
     mallopt(M_ARENA_MAX, 1);
     mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 512 * 1024 * 1024); /* freed memory is reused, not faulted again */
+    mallopt(M_TOP_PAD, 16 * 1024 * 1024);
 #endif
 }
 
 int main(int argc, char **argv)
 {
-    struct cli cli = {.outdir = "."};
+    static struct cli cli = {.outdir = "."}; /* static: what is not freed stays reachable */
     int ret;
 
+    const char *t = getenv("VMSGEN_TIMING");
+
+    if (t && *t && strcmp(t, "0") != 0)
+        timing_start = now_ms();
     tune_malloc();
     if (argc < 2)
         return usage_error("%s", "no command given");
@@ -329,5 +417,6 @@ int main(int argc, char **argv)
     free(cli.front.include_dirs);
     free(cli.front.defines);
     free(cli.headers);
+    stage_done("end");
     return ret;
 }

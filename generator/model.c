@@ -751,11 +751,40 @@ static bool new_desc(struct vg_model *m, struct vg_record *rec, struct vg_diags 
     return ok;
 }
 
+static size_t record_hash(const struct vg_record *rec, size_t cap)
+{
+    return (size_t)(((uint64_t)(uintptr_t)rec * 0x9e3779b97f4a7c15u) >> 32) & (cap - 1);
+}
+
+/* Hashes every description by its record, at most half full (open addressing). */
+static void index_descs(struct vg_model *m)
+{
+    size_t cap = 16;
+
+    while (cap < 2 * m->n_descs)
+        cap *= 2;
+    m->index = vg_xcalloc(cap, sizeof(*m->index));
+    m->index_cap = cap;
+    for (size_t i = 0; i < m->n_descs; i++) {
+        size_t k = record_hash(m->descs[i]->rec, cap);
+
+        while (m->index[k])
+            k = (k + 1) & (cap - 1);
+        m->index[k] = m->descs[i];
+    }
+}
+
 struct vg_desc *vg_model_find(const struct vg_model *m, const struct vg_record *rec)
 {
-    for (size_t i = 0; i < m->n_descs; i++)
-        if (m->descs[i]->rec == rec)
-            return m->descs[i];
+    if (!m->index) {
+        for (size_t i = 0; i < m->n_descs; i++)
+            if (m->descs[i]->rec == rec)
+                return m->descs[i];
+        return NULL;
+    }
+    for (size_t k = record_hash(rec, m->index_cap); m->index[k]; k = (k + 1) & (m->index_cap - 1))
+        if (m->index[k]->rec == rec)
+            return m->index[k];
     return NULL;
 }
 
@@ -769,6 +798,7 @@ int vg_model_build(struct vg_tu *tu, struct vg_model *m, struct vg_diags *d)
     for (size_t i = 0; i < tu->n_records; i++)
         if (!tu->records[i]->in_system_header && !new_desc(m, tu->records[i], d))
             ok = false;
+    index_descs(m);
     memo = vg_annot_memo_new(vg_lookup_constant, tu);
     for (size_t i = 0; i < m->n_descs; i++) {
         struct builder b = {.m = m, .d = d, .memo = memo, .desc = m->descs[i]};
@@ -838,6 +868,7 @@ void vg_model_free(struct vg_model *m)
     for (size_t i = 0; i < m->n_descs; i++)
         desc_free(m->descs[i]);
     free(m->descs);
+    free(m->index);
     memset(m, 0, sizeof(*m));
 }
 

@@ -104,6 +104,8 @@ struct vg_model {
     struct vg_tu *tu;
     struct vg_desc **descs;   /* every record with VMS_STATE in the TU, in source order */
     size_t n_descs;
+    struct vg_desc **index;   /* descs hashed by record (vg_model_find), a power of two */
+    size_t index_cap;
 };
 
 /*
@@ -155,12 +157,29 @@ char *vg_base_name(const char *header);
 int vg_emit_c(const struct vg_model *m, const char *header, const char *outdir,
               struct vg_diags *d);
 
+enum vg_json_style {
+    VG_JSON_PRETTY, /* QEMU's dump whitespace: two-space indents, a member per line */
+    VG_JSON_LINES,  /* no whitespace inside a section, one section per line */
+};
+
 /*
  * Writes the schema of the sections of @models (QEMU's -dump-vmstate layout,
  * DESIGN §7) to @out, with @machine as vmschkmachine's Name. Returns 0 or -1.
  */
 int vg_emit_json(const struct vg_model *const *models, size_t n_models, const char *machine,
-                 FILE *out);
+                 enum vg_json_style style, FILE *out);
+
+/*
+ * The same in two steps: vg_json_start() begins writing (on a thread of its
+ * own when @threaded, so the caller can do other work meanwhile);
+ * vg_json_finish() helps render what is left, waits for the end and returns
+ * 0 or -1 (a write failed, errno set). The models must not change in between.
+ */
+struct vg_json;
+struct vg_json *vg_json_start(const struct vg_model *const *models, size_t n_models,
+                              const char *machine, enum vg_json_style style, FILE *out,
+                              bool threaded);
+int vg_json_finish(struct vg_json *j);
 
 /* Writes a make-style depfile naming @targets and every file the TU opened. */
 int vg_write_depfile(const char *path, const char *const *targets, size_t n_targets,

@@ -104,17 +104,20 @@ time_once() {
   elapsed=$((t1 - t0))
 }
 
-best_clang='' best_vmsgen=''
+best_clang='' best_vmsgen='' all_clang=() all_vmsgen=()
 for ((i = 0; i < runs; i++)); do
   time_once clang "${clang_cmd[@]}"
+  all_clang+=("$elapsed")
   [[ -z $best_clang || $elapsed -lt $best_clang ]] && best_clang=$elapsed
   time_once vmsgen "${vmsgen_cmd[@]}"
+  all_vmsgen+=("$elapsed")
   [[ -z $best_vmsgen || $elapsed -lt $best_vmsgen ]] && best_vmsgen=$elapsed
 done
+median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 # The tables must be real: both files written, and the .c compiles clean.
 base=$(basename "$header" .h)
-for f in "$outdir/$base.vms.c" "$outdir/$base.vms.h"; do
+for f in "$outdir/$base.vms.c" "$outdir/$base.vms.h" "$outdir/$base.vms.json"; do
   [[ -s $f ]] || die "vmsgen wrote no $f"
 done
 gcc -fsyntax-only -std=c11 -Wall -Wextra -Werror -I"$annotations" -I"$src/runtime/include" \
@@ -127,8 +130,10 @@ fi
 
 ms() { awk -v us="$1" 'BEGIN { printf "%.1f", us / 1000 }'; }
 echo "header    $structs structs x $fields members: $(wc -l <"$header") lines, $(wc -c <"$header") bytes"
-echo "output    $base.vms.c $(wc -c <"$outdir/$base.vms.c") bytes, $base.vms.h $(wc -c <"$outdir/$base.vms.h") bytes (compiles with gcc -Wall -Wextra -Werror)"
+echo "output    $base.vms.c $(wc -c <"$outdir/$base.vms.c") bytes (compiles with gcc -Wall -Wextra -Werror), $base.vms.h $(wc -c <"$outdir/$base.vms.h") bytes, $base.vms.json $(wc -c <"$outdir/$base.vms.json") bytes"
 echo "libclang  $libclang_version; baseline $clang ($clang_version)"
 echo "clang     $(ms "$best_clang") ms  (best of $runs: $clang -fsyntax-only -x c -std=c11 -D__VMSGEN__ -I<annotations> $(basename "$header"))"
 echo "vmsgen    $(ms "$best_vmsgen") ms  (best of $runs: vmsgen generate -o OUT $(basename "$header"))"
+awk -v v="$(median "${all_vmsgen[@]}")" -v c="$(median "${all_clang[@]}")" \
+  'BEGIN { printf "medians   clang %.1f ms, vmsgen %.1f ms: ratio %.2f (a check on noise)\n", c / 1000, v / 1000, v / c }'
 awk -v v="$best_vmsgen" -v c="$best_clang" 'BEGIN { printf "ratio %.2f (target <= 1.5)\n", v / c }'

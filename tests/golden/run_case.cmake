@@ -1,7 +1,8 @@
 # run_case.cmake: one golden generator case, run by CTest as `cmake -P`.
 #   -DVMSGEN=<vmsgen> -DCASE_DIR=<tests/golden/case> -DOUT_DIR=<scratch dir> [-DINCLUDES=a;b]
-# Generates from CASE_DIR/input*.h into OUT_DIR and compares every file of
-# CASE_DIR/expected byte for byte. With VMS_UPDATE_GOLDEN=1 in the environment
+# Generates from CASE_DIR/input*.h into OUT_DIR, writes `vmsgen schema` of all
+# of them (pretty, as people read it) to OUT_DIR/schema.json, and compares
+# every file of CASE_DIR/expected byte for byte. With VMS_UPDATE_GOLDEN=1 in the environment
 # it rewrites expected/ instead (review the diff) and fails, so nobody commits
 # an update by accident.
 foreach(var VMSGEN CASE_DIR OUT_DIR)
@@ -26,6 +27,17 @@ foreach(input IN LISTS inputs)
     message(FATAL_ERROR "vmsgen failed on ${input} (exit ${rc}):\n${err}")
   endif()
 endforeach()
+
+set(schema_args schema -o "${OUT_DIR}/schema.json")
+foreach(dir IN LISTS INCLUDES)
+  list(APPEND schema_args -I "${dir}")
+endforeach()
+execute_process(COMMAND "${VMSGEN}" ${schema_args} ${inputs}
+                WORKING_DIRECTORY "${CASE_DIR}"
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "vmsgen schema failed (exit ${rc}):\n${err}")
+endif()
 
 file(GLOB produced RELATIVE "${OUT_DIR}" "${OUT_DIR}/*")
 if(DEFINED ENV{VMS_UPDATE_GOLDEN} AND "$ENV{VMS_UPDATE_GOLDEN}" STREQUAL "1")
