@@ -7,7 +7,9 @@
 # Environment:
 #   VMS_BUILD_DIR       build dir of the first pass (default build-ci)
 #   VMS_ASAN_BUILD_DIR  build dir of the sanitizer pass (default <VMS_BUILD_DIR>-asan)
-#   VMS_SKIP_ASAN=1     skip the sanitizer pass (quick local runs; CI never sets it)
+#   VMS_SKIP_ASAN=1     skip the sanitizer and fuzz passes (quick local runs; CI never sets it)
+#   VMS_FUZZ_BUILD_DIR  build dir of the fuzz smoke pass (default <VMS_BUILD_DIR>-fuzz)
+#   VMS_FUZZ_SECONDS    how long the fuzz smoke pass fuzzes, all targets together (default 60)
 set -uo pipefail
 
 repo=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
@@ -15,6 +17,7 @@ cd "$repo" || exit 2
 
 build=${VMS_BUILD_DIR:-build-ci}
 asan_build=${VMS_ASAN_BUILD_DIR:-${build}-asan}
+fuzz_build=${VMS_FUZZ_BUILD_DIR:-${build}-fuzz}
 
 .ci/install-deps || { echo "run-all: installing dependencies failed" >&2; exit 1; }
 
@@ -86,6 +89,22 @@ else
         -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" \
         -DCMAKE_SHARED_LINKER_FLAGS="-fsanitize=address,undefined" \
         -DCMAKE_MODULE_LINKER_FLAGS="-fsanitize=address,undefined"
+
+    # Fuzz smoke: libFuzzer targets (tests/fuzz) built with coverage and sanitizers, their
+    # seeds and regression inputs replayed, then fuzzed for VMS_FUZZ_SECONDS in all.
+    echo "=== run-all: fuzz smoke ($fuzz_build) ==="
+    if configure "$fuzz_build" -DCMAKE_C_COMPILER=clang -DVMS_BUILD_FUZZ=ON \
+            -DVMS_BUILD_TESTS=OFF -DVMS_BUILD_EXAMPLES=OFF \
+            -DCMAKE_C_FLAGS="$san -fsanitize=fuzzer-no-link" \
+            -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" &&
+        cmake --build "$fuzz_build" &&
+        tests/fuzz/run-fuzz.sh "$fuzz_build" "${VMS_FUZZ_SECONDS:-60}"; then
+        summary+=("fuzz smoke: ok (${VMS_FUZZ_SECONDS:-60} s, no crash, leak or timeout)")
+    else
+        summary+=("fuzz smoke: FAILED (see the log above and $fuzz_build/fuzz-artifacts)")
+        status=1
+        total_failed=$((total_failed + 1))
+    fi
 fi
 
 echo
