@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # tests/run-all.sh: the one test command. Installs missing Debian packages,
-# then builds and runs every test twice: with the default compiler (gcc,
-# warnings as errors) and with clang under AddressSanitizer and
-# UndefinedBehaviorSanitizer. Exits non-zero if anything fails.
+# then builds and runs every test three times: with the default compiler (gcc,
+# warnings as errors, valgrind on a subset), and under AddressSanitizer and
+# UndefinedBehaviorSanitizer with clang and with gcc; then builds the
+# libFuzzer targets and fuzzes for a minute. Exits non-zero if anything fails.
 #
 # Environment:
 #   VMS_BUILD_DIR       build dir of the first pass (default build-ci)
 #   VMS_ASAN_BUILD_DIR  build dir of the sanitizer pass (default <VMS_BUILD_DIR>-asan)
 #   VMS_SKIP_ASAN=1     skip the sanitizer and fuzz passes (quick local runs; CI never sets it)
+#   VMS_GCC_ASAN_BUILD_DIR  build dir of the gcc sanitizer pass (default <VMS_BUILD_DIR>-gcc-asan)
 #   VMS_FUZZ_BUILD_DIR  build dir of the fuzz smoke pass (default <VMS_BUILD_DIR>-fuzz)
 #   VMS_FUZZ_SECONDS    how long the fuzz smoke pass fuzzes, all targets together (default 60)
 set -uo pipefail
@@ -18,6 +20,7 @@ cd "$repo" || exit 2
 build=${VMS_BUILD_DIR:-build-ci}
 asan_build=${VMS_ASAN_BUILD_DIR:-${build}-asan}
 fuzz_build=${VMS_FUZZ_BUILD_DIR:-${build}-fuzz}
+gasan_build=${VMS_GCC_ASAN_BUILD_DIR:-${build}-gcc-asan}
 
 .ci/install-deps || { echo "run-all: installing dependencies failed" >&2; exit 1; }
 
@@ -85,6 +88,14 @@ else
     export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
     run_pass "clang ASan+UBSan" "$asan_build" \
         -DCMAKE_C_COMPILER=clang \
+        -DCMAKE_C_FLAGS="$san" \
+        -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" \
+        -DCMAKE_SHARED_LINKER_FLAGS="-fsanitize=address,undefined" \
+        -DCMAKE_MODULE_LINKER_FLAGS="-fsanitize=address,undefined"
+
+    # The same sanitizers with gcc: each compiler instruments differently and finds other things.
+    run_pass "gcc ASan+UBSan" "$gasan_build" \
+        -DCMAKE_C_COMPILER=gcc \
         -DCMAKE_C_FLAGS="$san" \
         -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" \
         -DCMAKE_SHARED_LINKER_FLAGS="-fsanitize=address,undefined" \

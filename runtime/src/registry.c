@@ -77,18 +77,14 @@ static int grow(vms_registry_t *r)
     return 0;
 }
 
-int vms_register(vms_registry_t *r, const char *idstr, uint32_t instance,
-                 const struct vms_desc *d, void *opaque)
+/* Claims the next entry for @idstr / @instance (VMS_INSTANCE_ANY numbers it); 0 or VMS_ERR_*. */
+static int add_entry(vms_registry_t *r, const char *idstr, uint32_t instance,
+                     struct vmsp_entry **out)
 {
     struct vmsp_entry *e;
-    size_t len;
+    size_t len = strlen(idstr);
 
-    if (!r || !idstr || !d)
-        return VMS_ERR_INVAL;
-    len = strlen(idstr);
     if (len == 0 || len > VMS_IDSTR_MAX)
-        return VMS_ERR_INVAL;
-    if (vms_desc_validate(d, NULL))
         return VMS_ERR_INVAL;
     if (instance == VMS_INSTANCE_ANY) {
         instance = next_instance(r, idstr);
@@ -104,8 +100,46 @@ int vms_register(vms_registry_t *r, const char *idstr, uint32_t instance,
     memcpy(e->idstr, idstr, len + 1);
     e->instance = instance;
     e->section_id = (uint32_t)r->n;
-    e->desc = d;
-    e->opaque = opaque;
     r->n++;
+    *out = e;
+    return 0;
+}
+
+int vms_register(vms_registry_t *r, const char *idstr, uint32_t instance,
+                 const struct vms_desc *d, void *opaque)
+{
+    struct vmsp_entry *e;
+    int ret;
+
+    if (!r || !idstr || !d)
+        return VMS_ERR_INVAL;
+    if (vms_desc_validate(d, NULL))
+        return VMS_ERR_INVAL;
+    ret = add_entry(r, idstr, instance, &e);
+    if (ret)
+        return ret;
+    e->desc = d;
+    e->version = d->version;
+    e->opaque = opaque;
+    return 0;
+}
+
+int vms_register_live(vms_registry_t *r, const char *idstr, uint32_t instance, int version,
+                      const struct vms_live_ops *ops, void *opaque)
+{
+    struct vmsp_entry *e;
+    int ret;
+
+    if (!r || !idstr || !ops || version < 0)
+        return VMS_ERR_INVAL;
+    if (!ops->save_setup && !ops->save_iterate && !ops->save_complete && !ops->save_state &&
+        !ops->load_state)
+        return VMS_ERR_INVAL; /* nothing to save and nothing to load */
+    ret = add_entry(r, idstr, instance, &e);
+    if (ret)
+        return ret;
+    e->live = ops;
+    e->version = version;
+    e->opaque = opaque;
     return 0;
 }

@@ -8,10 +8,73 @@ struct vmsp_entry {
     char idstr[VMS_IDSTR_MAX + 1];
     uint32_t instance;
     uint32_t section_id;   /* registration order, from 0 */
-    const struct vms_desc *desc;
+    const struct vms_desc *desc;      /* a described device, or NULL */
+    const struct vms_live_ops *live;  /* a live device (vms_register_live), or NULL */
+    int version;           /* the section version: desc->version, or the live registration's */
     void *opaque;
-    bool loaded;           /* vms_load_all: its section arrived */
+    bool loaded;           /* vms_load_all: its FULL or END section arrived */
+    bool started;          /* vms_load_all: its START section arrived (live) */
+    int load_version;      /* vms_load_all: the version its START section carried (live) */
+    bool set_up;           /* load_setup ran (live): load_cleanup is due */
 };
+
+/* Section types and the footer mark (QEMU's QEMU_VM_*). */
+enum {
+    VMSP_SEC_EOF = 0x00,
+    VMSP_SEC_START = 0x01,
+    VMSP_SEC_PART = 0x02,
+    VMSP_SEC_END = 0x03,
+    VMSP_SEC_FULL = 0x04,
+    VMSP_SEC_SUBSECTION = 0x05,
+    VMSP_SEC_VMDESC = 0x06,
+    VMSP_SEC_CONFIGURATION = 0x07,
+    VMSP_SEC_COMMAND = 0x08,
+    VMSP_SEC_FOOTER = 0x7e,
+};
+
+/* Save and load priority: a description's, 0 for live devices. */
+static inline int vmsp_entry_priority(const struct vmsp_entry *e)
+{
+    return e->desc ? e->desc->priority : 0;
+}
+
+/*
+ * Records an error at the stream's current offset (or, when the stream
+ * already failed, the stream's own error) in @err and in the stream.
+ * Returns @code (or the stream's code).
+ */
+int vmsp_stream_err(vms_stream_t *s, vms_error_t *err, int code, const char *path,
+                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Writes a section header: type, id, and for START/FULL idstr, instance and version. */
+void vmsp_section_header(vms_stream_t *s, const struct vmsp_entry *e, uint8_t type);
+/* Writes a section footer. */
+void vmsp_section_footer(vms_stream_t *s, const struct vmsp_entry *e);
+
+/*
+ * The source side of live devices (live.c), on @order (the entries in save
+ * order, @n of them). Setup writes the START sections; one iteration a PART
+ * section per active iterable device and returns 1 when all of them said
+ * they were done, 0 when more is to come; completion writes the END
+ * sections; cleanup calls save_cleanup. Pending sums the devices' pending().
+ */
+int vmsp_live_setup(struct vmsp_entry **order, size_t n, vms_stream_t *s, vms_error_t *err);
+int vmsp_live_iterate(struct vmsp_entry **order, size_t n, vms_stream_t *s, vms_error_t *err);
+int vmsp_live_complete(struct vmsp_entry **order, size_t n, vms_stream_t *s, vms_error_t *err);
+void vmsp_live_cleanup(struct vmsp_entry **order, size_t n);
+uint64_t vmsp_live_pending(struct vmsp_entry **order, size_t n, bool exact);
+
+/* A legacy live device's FULL payload (save_state) and its vmdesc entry. */
+int vmsp_live_save_state(struct vmsp_entry *e, vms_stream_t *s, struct vmsp_json *j,
+                         vms_error_t *err);
+
+/* The destination side: load_setup of every live device (stops at the first failure), and
+   load_cleanup of those whose load_setup ran. */
+int vmsp_live_load_setup(vms_registry_t *r, vms_error_t *err);
+void vmsp_live_load_cleanup(vms_registry_t *r);
+
+/* Calls a live device's load_state for one section and checks its outcome. */
+int vmsp_live_load_section(struct vmsp_entry *e, vms_stream_t *s, int version, vms_error_t *err);
 
 struct vms_registry {
     char *machine;

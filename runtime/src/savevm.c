@@ -10,24 +10,9 @@
 #define VM_FILE_VERSION 3u
 #define VM_FILE_VERSION_COMPAT 2u
 
-enum {
-    SEC_EOF = 0x00,
-    SEC_START = 0x01,
-    SEC_PART = 0x02,
-    SEC_END = 0x03,
-    SEC_FULL = 0x04,
-    SEC_SUBSECTION = 0x05,
-    SEC_VMDESC = 0x06,
-    SEC_CONFIGURATION = 0x07,
-    SEC_COMMAND = 0x08,
-    SEC_FOOTER = 0x7e,
-};
 
 /* Errors at the stream's current offset, outside any description. */
-static int stream_err(vms_stream_t *s, vms_error_t *err, int code, const char *path,
-                      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-static int stream_err(vms_stream_t *s, vms_error_t *err, int code, const char *path,
+int vmsp_stream_err(vms_stream_t *s, vms_error_t *err, int code, const char *path,
                       const char *fmt, ...)
 {
     char msg[VMS_ERROR_MESSAGE_MAX];
@@ -53,8 +38,8 @@ static int cmp_entries(const void *a, const void *b)
     const struct vmsp_entry *x = *(const struct vmsp_entry *const *)a;
     const struct vmsp_entry *y = *(const struct vmsp_entry *const *)b;
 
-    if (x->desc->priority != y->desc->priority)
-        return x->desc->priority > y->desc->priority ? -1 : 1;
+    if (vmsp_entry_priority(x) != vmsp_entry_priority(y))
+        return vmsp_entry_priority(x) > vmsp_entry_priority(y) ? -1 : 1;
     return x->section_id < y->section_id ? -1 : x->section_id > y->section_id;
 }
 
@@ -77,33 +62,58 @@ static void save_header(vms_registry_t *r, vms_stream_t *s)
 
     vms_put_be32(s, VM_FILE_MAGIC);
     vms_put_be32(s, VM_FILE_VERSION);
-    vms_put_u8(s, SEC_CONFIGURATION);
+    vms_put_u8(s, VMSP_SEC_CONFIGURATION);
     vms_put_be32(s, (uint32_t)len);
     vms_put_buffer(s, r->machine, len);
 }
 
-static int save_section(vms_stream_t *s, const struct vmsp_entry *e, struct vmsp_json *j,
+void vmsp_section_header(vms_stream_t *s, const struct vmsp_entry *e, uint8_t type)
+{
+    vms_put_u8(s, type);
+    vms_put_be32(s, e->section_id);
+    if (type == VMSP_SEC_START || type == VMSP_SEC_FULL) {
+        size_t len = strlen(e->idstr);
+
+        vms_put_u8(s, (uint8_t)len);
+        vms_put_buffer(s, e->idstr, len);
+        vms_put_be32(s, e->instance);
+        vms_put_be32(s, (uint32_t)e->version);
+    }
+}
+
+void vmsp_section_footer(vms_stream_t *s, const struct vmsp_entry *e)
+{
+    vms_put_u8(s, VMSP_SEC_FOOTER);
+    vms_put_be32(s, e->section_id);
+}
+
+/* A FULL section: a described device, or a legacy live one (save_state). */
+static int save_section(vms_stream_t *s, struct vmsp_entry *e, struct vmsp_json *j,
                         vms_error_t *err)
 {
-    size_t len = strlen(e->idstr);
     int ret;
 
     vmsp_json_start_object(j, NULL);
     vmsp_json_str(j, "name", e->idstr);
     vmsp_json_int(j, "instance_id", e->instance);
-    vms_put_u8(s, SEC_FULL);
-    vms_put_be32(s, e->section_id);
-    vms_put_u8(s, (uint8_t)len);
-    vms_put_buffer(s, e->idstr, len);
-    vms_put_be32(s, e->instance);
-    vms_put_be32(s, (uint32_t)e->desc->version);
-    ret = vmsp_save_desc(s, e->desc, e->opaque, e->desc->version, j, err);
+    vmsp_section_header(s, e, VMSP_SEC_FULL);
+    if (e->desc)
+        ret = vmsp_save_desc(s, e->desc, e->opaque, e->desc->version, j, err);
+    else
+        ret = vmsp_live_save_state(e, s, j, err);
     if (ret)
         return ret;
-    vms_put_u8(s, SEC_FOOTER);
-    vms_put_be32(s, e->section_id);
+    vmsp_section_footer(s, e);
     vmsp_json_end_object(j);
     return vms_stream_error(s, err);
+}
+
+/* Whether @e gets a FULL section now (needed descriptions, legacy live devices). */
+static bool sends_full(const struct vmsp_entry *e)
+{
+    if (e->desc)
+        return !e->desc->needed || e->desc->needed(e->opaque, e->desc->version);
+    return e->live->save_state && (!e->live->is_active || e->live->is_active(e->opaque));
 }
 
 static int save_trailer(vms_stream_t *s, struct vmsp_json *j, vms_error_t *err)
@@ -111,11 +121,11 @@ static int save_trailer(vms_stream_t *s, struct vmsp_json *j, vms_error_t *err)
     vmsp_json_end_array(j);
     vmsp_json_end_object(j);
     if (j->failed)
-        return stream_err(s, err, VMS_ERR_NOMEM, NULL, "out of memory building the vmdesc");
+        return vmsp_stream_err(s, err, VMS_ERR_NOMEM, NULL, "out of memory building the vmdesc");
     if (j->len > UINT32_MAX)
-        return stream_err(s, err, VMS_ERR_RANGE, NULL, "vmdesc larger than 4 GiB");
-    vms_put_u8(s, SEC_EOF);
-    vms_put_u8(s, SEC_VMDESC);
+        return vmsp_stream_err(s, err, VMS_ERR_RANGE, NULL, "vmdesc larger than 4 GiB");
+    vms_put_u8(s, VMSP_SEC_EOF);
+    vms_put_u8(s, VMSP_SEC_VMDESC);
     vms_put_be32(s, (uint32_t)j->len);
     vms_put_buffer(s, j->buf, j->len);
     return vms_stream_error(s, err);
@@ -124,10 +134,10 @@ static int save_trailer(vms_stream_t *s, struct vmsp_json *j, vms_error_t *err)
 static int check_savable(vms_registry_t *r, vms_stream_t *s, vms_error_t *err)
 {
     if (strlen(r->machine) > UINT32_MAX)
-        return stream_err(s, err, VMS_ERR_INVAL, NULL, "machine name too long");
+        return vmsp_stream_err(s, err, VMS_ERR_INVAL, NULL, "machine name too long");
     for (size_t i = 0; i < r->n; i++)
-        if (r->entries[i].desc->unmigratable)
-            return stream_err(s, err, VMS_ERR_UNMIGRATABLE, r->entries[i].idstr,
+        if (r->entries[i].desc && r->entries[i].desc->unmigratable)
+            return vmsp_stream_err(s, err, VMS_ERR_UNMIGRATABLE, r->entries[i].idstr,
                               "device '%s' (instance %" PRIu32 ") is not migratable",
                               r->entries[i].desc->name, r->entries[i].instance);
     return vms_stream_error(s, err);
@@ -146,21 +156,24 @@ int vms_save_all(vms_registry_t *r, vms_stream_t *s, vms_error_t *err)
         return ret;
     order = save_order(r);
     if (!order)
-        return stream_err(s, err, VMS_ERR_NOMEM, NULL, "out of memory");
+        return vmsp_stream_err(s, err, VMS_ERR_NOMEM, NULL, "out of memory");
     vmsp_json_init(&j);
     vmsp_json_start_object(&j, NULL);
     vmsp_json_int(&j, "page_size", r->page_size);
     vmsp_json_start_array(&j, "devices");
     save_header(r, s);
-    for (size_t i = 0; i < r->n && ret == 0; i++) {
-        const struct vmsp_entry *e = order[i];
-
-        if (e->desc->needed && !e->desc->needed(e->opaque, e->desc->version))
-            continue;
-        ret = save_section(s, e, &j, err);
-    }
+    /* live devices as in a snapshot: setup, iterations until all are done, completion */
+    ret = vmsp_live_setup(order, r->n, s, err);
+    while (ret == 0)
+        ret = vmsp_live_iterate(order, r->n, s, err);
+    if (ret > 0)
+        ret = vmsp_live_complete(order, r->n, s, err);
+    for (size_t i = 0; i < r->n && ret == 0; i++)
+        if (sends_full(order[i]))
+            ret = save_section(s, order[i], &j, err);
     if (ret == 0)
         ret = save_trailer(s, &j, err);
+    vmsp_live_cleanup(order, r->n);
     vmsp_json_clear(&j);
     free(order);
     return ret;
@@ -173,11 +186,12 @@ struct loader {
     vms_stream_t *s;
     vms_error_t *err;
     uint32_t *ids;          /* section ids seen, to refuse reuse */
+    struct vmsp_entry **id_entries; /* the entry each of @ids opened */
     size_t n_ids;
     struct vmsp_txn *txn;   /* VMS_LOAD_ATOMIC: every section loads into it */
 };
 
-#define LERR(l, code, ...) stream_err((l)->s, (l)->err, code, NULL, __VA_ARGS__)
+#define LERR(l, code, ...) vmsp_stream_err((l)->s, (l)->err, code, NULL, __VA_ARGS__)
 
 static int load_header(struct loader *l)
 {
@@ -241,7 +255,7 @@ static int load_config_subsections(struct loader *l)
         size_t got = vms_stream_peek(l->s, hdr, 2, 0), len, which;
         int ret;
 
-        if (got < 2 || hdr[0] != SEC_SUBSECTION || hdr[1] < sizeof(parent))
+        if (got < 2 || hdr[0] != VMSP_SEC_SUBSECTION || hdr[1] < sizeof(parent))
             return vms_stream_error(l->s, l->err);
         len = hdr[1];
         if (vms_stream_peek(l->s, hdr, 2 + len, 0) < 2 + len)
@@ -271,7 +285,7 @@ static int load_configuration(struct loader *l)
     char name[VMSP_NAME_MAX + 1];
     uint32_t len;
 
-    if (vms_get_u8(l->s) != SEC_CONFIGURATION)
+    if (vms_get_u8(l->s) != VMSP_SEC_CONFIGURATION)
         return LERR(l, VMS_ERR_FORMAT, "configuration section missing after the header");
     len = vms_get_be32(l->s);
     if (vmsp_stream_failed(l->s))
@@ -295,24 +309,49 @@ static int load_footer(struct loader *l, const struct vmsp_entry *e, uint32_t id
 
     if (vmsp_stream_failed(l->s))
         return LERR(l, VMS_ERR_EOF, "truncated section");
-    if (mark != SEC_FOOTER)
-        return stream_err(l->s, l->err, VMS_ERR_FORMAT, e->idstr,
+    if (mark != VMSP_SEC_FOOTER)
+        return vmsp_stream_err(l->s, l->err, VMS_ERR_FORMAT, e->idstr,
                           "missing section footer (got 0x%02x, expected 0x7e)", mark);
     got = vms_get_be32(l->s);
     if (vmsp_stream_failed(l->s))
         return LERR(l, VMS_ERR_EOF, "truncated section footer");
     if (got != id)
-        return stream_err(l->s, l->err, VMS_ERR_FORMAT, e->idstr,
+        return vmsp_stream_err(l->s, l->err, VMS_ERR_FORMAT, e->idstr,
                           "section footer names id %" PRIu32 ", expected %" PRIu32, got, id);
     return 0;
 }
 
-static bool id_seen(const struct loader *l, uint32_t id)
+/* The entry whose START or FULL section used @id, or NULL (none yet). */
+static struct vmsp_entry *id_entry(const struct loader *l, uint32_t id, bool *seen)
 {
-    for (size_t i = 0; i < l->n_ids; i++)
-        if (l->ids[i] == id)
-            return true;
-    return false;
+    for (size_t i = 0; i < l->n_ids; i++) {
+        if (l->ids[i] == id) {
+            *seen = true;
+            return l->id_entries[i];
+        }
+    }
+    *seen = false;
+    return NULL;
+}
+
+/* The payload of a START or FULL section for @e at @version. */
+static int load_payload(struct loader *l, struct vmsp_entry *e, uint8_t type, int version)
+{
+    if (e->desc) {
+        if (type == VMSP_SEC_START)
+            return vmsp_stream_err(l->s, l->err, VMS_ERR_FORMAT, e->idstr,
+                                   "live (START) section for '%s', a device registered with a "
+                                   "description", e->idstr);
+        return vmsp_load_desc(l->s, e->desc, e->opaque, version, e->idstr, l->txn, l->err);
+    }
+    if (version > e->version)
+        return vmsp_stream_err(l->s, l->err, VMS_ERR_VERSION, e->idstr,
+                               "section version %d is newer than %d", version, e->version);
+    if (type == VMSP_SEC_START) {
+        e->started = true;
+        e->load_version = version;
+    }
+    return vmsp_live_load_section(e, l->s, version, l->err);
 }
 
 static int load_full(struct loader *l, uint8_t type)
@@ -321,6 +360,7 @@ static int load_full(struct loader *l, uint8_t type)
     char idstr[VMS_IDSTR_MAX + 1];
     uint8_t len = vms_get_u8(l->s);
     struct vmsp_entry *e;
+    bool seen;
     int ret;
 
     vms_get_buffer(l->s, idstr, len);
@@ -332,22 +372,46 @@ static int load_full(struct loader *l, uint8_t type)
     e = memchr(idstr, '\0', len) ? NULL : vmsp_registry_find(l->r, idstr, instance);
     if (!e)
         return LERR(l, VMS_ERR_NOENT, "unknown section '%s' instance %" PRIu32, idstr, instance);
-    if (type == SEC_START)
-        return stream_err(l->s, l->err, VMS_ERR_UNSUPPORTED, idstr,
-                          "live (START) section for a device registered without live handlers");
-    if (e->loaded)
-        return stream_err(l->s, l->err, VMS_ERR_EXISTS, idstr, "section '%s' instance %" PRIu32
-                          " appears twice", idstr, instance);
-    if (id_seen(l, id))
+    if (e->loaded || e->started)
+        return vmsp_stream_err(l->s, l->err, VMS_ERR_EXISTS, idstr, "section '%s' instance %"
+                               PRIu32 " appears twice", idstr, instance);
+    id_entry(l, id, &seen);
+    if (seen)
         return LERR(l, VMS_ERR_EXISTS, "section id %" PRIu32 " reused by '%s'", id, idstr);
-    l->ids[l->n_ids++] = id;
+    l->ids[l->n_ids] = id;
+    l->id_entries[l->n_ids++] = e;
     if (version > INT32_MAX)
-        return stream_err(l->s, l->err, VMS_ERR_VERSION, idstr, "invalid version %" PRIu32,
-                          version);
-    ret = vmsp_load_desc(l->s, e->desc, e->opaque, (int)version, e->idstr, l->txn, l->err);
+        return vmsp_stream_err(l->s, l->err, VMS_ERR_VERSION, idstr, "invalid version %" PRIu32,
+                               version);
+    ret = load_payload(l, e, type, (int)version);
     if (ret)
         return ret;
-    e->loaded = true;
+    e->loaded = type == VMSP_SEC_FULL;
+    return load_footer(l, e, id);
+}
+
+/* PART or END: the next piece of a live device that sent START. */
+static int load_part(struct loader *l, uint8_t type)
+{
+    const char *what = type == VMSP_SEC_PART ? "PART" : "END";
+    uint32_t id = vms_get_be32(l->s);
+    struct vmsp_entry *e;
+    bool seen;
+    int ret;
+
+    if (vmsp_stream_failed(l->s))
+        return LERR(l, VMS_ERR_EOF, "truncated section header");
+    e = id_entry(l, id, &seen);
+    if (!seen)
+        return LERR(l, VMS_ERR_NOENT, "%s for unknown section id %" PRIu32, what, id);
+    if (!e->started || e->loaded)
+        return LERR(l, VMS_ERR_FORMAT, "%s for %s section id %" PRIu32 " ('%s')", what,
+                    e->loaded ? "finished" : "non-live", id, e->idstr);
+    ret = vmsp_live_load_section(e, l->s, e->load_version, l->err);
+    if (ret)
+        return ret;
+    if (type == VMSP_SEC_END)
+        e->loaded = true;
     return load_footer(l, e, id);
 }
 
@@ -385,7 +449,7 @@ static int load_trailer(struct loader *l)
         if (vms_stream_peek(l->s, &b, 1, 0) == 0)
             return vms_stream_error(l->s, l->err);
     }
-    if (vms_get_u8(l->s) != SEC_VMDESC)
+    if (vms_get_u8(l->s) != VMSP_SEC_VMDESC)
         return LERR(l, VMS_ERR_FORMAT, "expected the vmdesc trailer (0x06) after EOF");
     len = vms_get_be32(l->s);
     vms_stream_skip(l->s, len);
@@ -396,11 +460,21 @@ static int load_trailer(struct loader *l)
 
 static int check_missing(struct loader *l)
 {
+    for (size_t i = 0; i < l->r->n; i++) {
+        const struct vmsp_entry *e = &l->r->entries[i];
+
+        if (e->started && !e->loaded)
+            return vms_error_set(l->err, VMS_ERR_FORMAT, 0, (int64_t)vms_stream_offset(l->s),
+                                 e->idstr, "live section '%s' instance %" PRIu32
+                                 " started but never ended", e->idstr, e->instance);
+    }
     if (l->r->flags & VMS_LOAD_ALLOW_MISSING)
         return 0;
     for (size_t i = 0; i < l->r->n; i++) {
         const struct vmsp_entry *e = &l->r->entries[i];
-        if (!e->loaded && !e->desc->needed)
+
+        /* live devices may be inactive on the source, which then sends nothing */
+        if (e->desc && !e->loaded && !e->desc->needed)
             return vms_error_set(l->err, VMS_ERR_MISSING, 0, (int64_t)vms_stream_offset(l->s),
                                  e->idstr, "section '%s' instance %" PRIu32
                                  " is missing from the stream", e->idstr, e->instance);
@@ -417,21 +491,17 @@ static int load_sections(struct loader *l)
         if (vmsp_stream_failed(l->s))
             return LERR(l, VMS_ERR_EOF, "stream ends before EOF marker");
         switch (type) {
-        case SEC_EOF:
+        case VMSP_SEC_EOF:
             return 0;
-        case SEC_START:
-        case SEC_FULL:
+        case VMSP_SEC_START:
+        case VMSP_SEC_FULL:
             ret = load_full(l, type);
             break;
-        case SEC_PART:
-        case SEC_END: {
-            uint32_t id = vms_get_be32(l->s);
-            ret = LERR(l, id_seen(l, id) ? VMS_ERR_FORMAT : VMS_ERR_NOENT,
-                       "%s for %s section id %" PRIu32, type == SEC_PART ? "PART" : "END",
-                       id_seen(l, id) ? "finished" : "unknown", id);
+        case VMSP_SEC_PART:
+        case VMSP_SEC_END:
+            ret = load_part(l, type);
             break;
-        }
-        case SEC_COMMAND:
+        case VMSP_SEC_COMMAND:
             ret = load_command(l);
             break;
         default:
@@ -451,16 +521,23 @@ int vms_load_all(vms_registry_t *r, vms_stream_t *s, vms_error_t *err)
         return vms_error_set(err, VMS_ERR_INVAL, 0, -1, NULL, "NULL registry or stream");
     if (r->flags & ~(unsigned)(VMS_LOAD_ATOMIC | VMS_LOAD_ALLOW_MISSING | VMS_LOAD_ALLOW_NO_VMDESC))
         return vms_error_set(err, VMS_ERR_INVAL, 0, -1, NULL, "unknown load flags 0x%x", r->flags);
-    for (size_t i = 0; i < r->n; i++)
+    for (size_t i = 0; i < r->n; i++) {
         r->entries[i].loaded = false;
+        r->entries[i].started = false;
+        r->entries[i].set_up = false;
+    }
     l.ids = calloc(r->n ? r->n : 1, sizeof(*l.ids));
-    if (l.ids && (r->flags & VMS_LOAD_ATOMIC))
+    l.id_entries = calloc(r->n ? r->n : 1, sizeof(*l.id_entries));
+    if (l.ids && l.id_entries && (r->flags & VMS_LOAD_ATOMIC))
         l.txn = vmsp_txn_new();
-    if (!l.ids || ((r->flags & VMS_LOAD_ATOMIC) && !l.txn)) {
+    if (!l.ids || !l.id_entries || ((r->flags & VMS_LOAD_ATOMIC) && !l.txn)) {
         free(l.ids);
+        free(l.id_entries);
         return vms_error_set(err, VMS_ERR_NOMEM, 0, -1, NULL, "out of memory");
     }
     ret = vms_stream_error(s, err);
+    if (ret == 0)
+        ret = vmsp_live_load_setup(r, err);
     if (ret == 0)
         ret = load_header(&l);
     if (ret == 0)
@@ -476,6 +553,8 @@ int vms_load_all(vms_registry_t *r, vms_stream_t *s, vms_error_t *err)
         ret = vmsp_txn_commit(l.txn, s, err);
     else
         vmsp_txn_abort(l.txn);
+    vmsp_live_load_cleanup(r);
     free(l.ids);
+    free(l.id_entries);
     return ret;
 }

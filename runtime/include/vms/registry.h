@@ -7,6 +7,7 @@
 #include <vms/desc.h>
 #include <vms/engine.h>
 #include <vms/error.h>
+#include <vms/live.h>
 #include <vms/stream.h>
 
 #ifdef __cplusplus
@@ -41,6 +42,17 @@ void vms_registry_free(vms_registry_t *r);
  */
 int vms_register(vms_registry_t *r, const char *idstr, uint32_t instance,
                  const struct vms_desc *d, void *opaque);
+
+/*
+ * Registers a live device (vms/live.h) under @idstr / @instance with section
+ * version @version (≥ 0; what START and FULL sections carry, and the
+ * highest a load accepts). @ops must outlive the registry. Live devices are
+ * saved in registration order among the priority-0 descriptions. Returns 0,
+ * VMS_ERR_INVAL (bad arguments, or @ops with neither save nor load
+ * handlers), VMS_ERR_EXISTS, VMS_ERR_RANGE or VMS_ERR_NOMEM.
+ */
+int vms_register_live(vms_registry_t *r, const char *idstr, uint32_t instance, int version,
+                      const struct vms_live_ops *ops, void *opaque);
 
 /*
  * VMS_LOAD_* flags for vms_load_all(). With VMS_LOAD_ATOMIC every section

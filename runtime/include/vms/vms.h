@@ -6,6 +6,7 @@
 #include <vms/stream.h>
 #include <vms/desc.h>
 #include <vms/engine.h>
+#include <vms/live.h>
 #include <vms/registry.h>
 
 /* Version of the library, as a string and as a number (major*10000 + minor*100 + patch). */

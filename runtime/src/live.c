@@ -1,0 +1,182 @@
+/* live.c: live devices (vms/live.h): START, PART and END sections, legacy FULL payloads. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "registry_private.h"
+
+static bool active(const struct vmsp_entry *e)
+{
+    return e->live && (!e->live->is_active || e->live->is_active(e->opaque));
+}
+
+/*
+ * The outcome of a live handler: its own error when it recorded one, else a
+ * generic one naming the device and the section; a stream that broke under
+ * the handler is the cause when the handler itself returned success.
+ */
+static int handler_result(struct vmsp_entry *e, vms_stream_t *s, const char *what, int ret,
+                          vms_error_t *err)
+{
+    if (ret >= 0) {
+        int io = vms_stream_error(s, err);
+
+        return io ? io : ret;
+    }
+    if (err && err->code == 0)
+        vmsp_stream_err(s, err, ret, e->idstr, "%s of live device '%s' instance %" PRIu32
+                        " failed (%s)", what, e->idstr, e->instance, vms_strerror(ret));
+    else
+        vms_stream_set_error(s, ret, 0, "%s of '%s' failed", what, e->idstr);
+    return err && err->code ? err->code : ret;
+}
+
+/* One section of a live device: header, the handler's payload, footer. */
+static int save_live_section(struct vmsp_entry *e, vms_stream_t *s, uint8_t type,
+                             int (*fn)(vms_stream_t *, void *, vms_error_t *), const char *what,
+                             vms_error_t *err)
+{
+    int ret;
+
+    vmsp_section_header(s, e, type);
+    ret = handler_result(e, s, what, fn(s, e->opaque, err), err);
+    if (ret < 0)
+        return ret;
+    vmsp_section_footer(s, e);
+    return vms_stream_error(s, err) ? vms_stream_error(s, err) : ret;
+}
+
+int vmsp_live_setup(struct vmsp_entry **order, size_t n, vms_stream_t *s, vms_error_t *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct vmsp_entry *e = order[i];
+        int ret;
+
+        if (!active(e) || !e->live->save_setup)
+            continue;
+        ret = save_live_section(e, s, VMSP_SEC_START, e->live->save_setup, "save_setup", err);
+        if (ret < 0)
+            return ret;
+    }
+    return 0;
+}
+
+int vmsp_live_iterate(struct vmsp_entry **order, size_t n, vms_stream_t *s, vms_error_t *err)
+{
+    int done = 1;
+
+    for (size_t i = 0; i < n; i++) {
+        struct vmsp_entry *e = order[i];
+        int ret;
+
+        if (!active(e) || !e->live->save_iterate ||
+            (e->live->is_active_iterate && !e->live->is_active_iterate(e->opaque)))
+            continue;
+        ret = save_live_section(e, s, VMSP_SEC_PART, e->live->save_iterate, "save_iterate", err);
+        if (ret < 0)
+            return ret;
+        if (ret == 0)
+            done = 0; /* every device gets its turn; the round is done when all of them are */
+    }
+    return done;
+}
+
+int vmsp_live_complete(struct vmsp_entry **order, size_t n, vms_stream_t *s, vms_error_t *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct vmsp_entry *e = order[i];
+        int ret;
+
+        if (!active(e) || !e->live->save_complete)
+            continue;
+        ret = save_live_section(e, s, VMSP_SEC_END, e->live->save_complete, "save_complete",
+                                err);
+        if (ret < 0)
+            return ret;
+    }
+    return 0;
+}
+
+void vmsp_live_cleanup(struct vmsp_entry **order, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (order[i]->live && order[i]->live->save_cleanup)
+            order[i]->live->save_cleanup(order[i]->opaque);
+}
+
+uint64_t vmsp_live_pending(struct vmsp_entry **order, size_t n, bool exact)
+{
+    uint64_t sum = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        uint64_t bytes;
+
+        if (!active(order[i]) || !order[i]->live->pending)
+            continue;
+        bytes = order[i]->live->pending(order[i]->opaque, exact);
+        sum = bytes > UINT64_MAX - sum ? UINT64_MAX : sum + bytes;
+    }
+    return sum;
+}
+
+int vmsp_live_save_state(struct vmsp_entry *e, vms_stream_t *s, struct vmsp_json *j,
+                         vms_error_t *err)
+{
+    uint64_t start = vms_stream_offset(s);
+    int ret = handler_result(e, s, "save_state", e->live->save_state(s, e->opaque, err), err);
+    int64_t size;
+
+    if (ret < 0)
+        return ret;
+    /* QEMU describes a legacy payload as one buffer field named "data" */
+    size = (int64_t)(vms_stream_offset(s) - start);
+    vmsp_json_int(j, "size", size);
+    vmsp_json_start_array(j, "fields");
+    vmsp_json_start_object(j, NULL);
+    vmsp_json_str(j, "name", "data");
+    vmsp_json_int(j, "size", size);
+    vmsp_json_str(j, "type", "buffer");
+    vmsp_json_end_object(j);
+    vmsp_json_end_array(j);
+    return 0;
+}
+
+int vmsp_live_load_setup(vms_registry_t *r, vms_error_t *err)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        struct vmsp_entry *e = &r->entries[i];
+        int ret;
+
+        if (!e->live || !e->live->load_setup)
+            continue;
+        ret = e->live->load_setup(e->opaque, err);
+        if (ret < 0) {
+            if (err && err->code == 0)
+                vms_error_set(err, ret, 0, -1, e->idstr, "load_setup of live device '%s' failed",
+                              e->idstr);
+            return err && err->code ? err->code : ret;
+        }
+        e->set_up = true;
+    }
+    return 0;
+}
+
+void vmsp_live_load_cleanup(vms_registry_t *r)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        struct vmsp_entry *e = &r->entries[i];
+
+        if (e->live && e->live->load_cleanup && (e->set_up || !e->live->load_setup))
+            e->live->load_cleanup(e->opaque);
+        e->set_up = false;
+    }
+}
+
+int vmsp_live_load_section(struct vmsp_entry *e, vms_stream_t *s, int version, vms_error_t *err)
+{
+    if (!e->live->load_state)
+        return vmsp_stream_err(s, err, VMS_ERR_UNSUPPORTED, e->idstr, "live device '%s' has no "
+                               "load_state handler", e->idstr);
+    return handler_result(e, s, "load_state", e->live->load_state(s, e->opaque, version, err),
+                          err);
+}
