@@ -35,18 +35,27 @@ static void desc_field_name(const struct vms_desc *d, const struct vms_field *f,
                             size_t len)
 {
     int seen = 0, index = -1;
+    size_t n;
 
     for (size_t i = 0; i < d->n_fields; i++) {
-        if (strcmp(d->fields[i].name, f->name) != 0)
+        const char *other = d->fields[i].name;
+
+        if (&d->fields[i] == f) {
+            index = seen++;
             continue;
-        if (&d->fields[i] == f)
-            index = seen;
+        }
+        if (other[0] != f->name[0] || strcmp(other, f->name) != 0) /* first byte: cheap filter */
+            continue;
         seen++;
     }
-    if (seen > 1)
+    if (seen > 1) {
         snprintf(buf, len, "%s[%d]", f->name, index);
-    else
-        snprintf(buf, len, "%s", f->name);
+        return;
+    }
+    n = strlen(f->name);
+    n = n < len ? n : len - 1;
+    memcpy(buf, f->name, n);
+    buf[n] = '\0';
 }
 
 static void desc_entry_start(struct ctx *c, const struct vms_desc *d, const struct vms_field *f,
