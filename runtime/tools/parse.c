@@ -161,7 +161,7 @@ static json_t *qemu_slot(vt_parse *p, uint32_t id, const char *idstr, json_t *va
     return value;
 }
 
-static int payload(vt_parse *p, json_t *info, json_t *rec, bool first)
+static int payload(vt_parse *p, json_t *info, json_t *rec)
 {
     vt_reader *r = p->r;
     json_int_t kind = json_integer_value(json_object_get(info, "kind"));
@@ -173,9 +173,12 @@ static int payload(vt_parse *p, json_t *info, json_t *rec, bool first)
         return vt_ram_read(p, version, qv, qemu ? NULL : rec);
     }
     if (kind == KIND_BUILTIN) {
-        return first ? vt_builtin_read(p, idstr, version) : vt_builtin_read(p, idstr, version);
+        return vt_builtin_read(p, idstr, version);
     }
     json_t *desc = json_object_get(info, "desc");
+    if (!json_is_object(desc)) {
+        return vt_pending_capture(p, info, rec, (uint32_t)json_integer_value(json_object_get(info, "id")));
+    }
     if (qemu) {
         return vt_decode_qemu(p, desc, qv, 0);
     }
@@ -185,8 +188,7 @@ static int payload(vt_parse *p, json_t *info, json_t *rec, bool first)
     }
     json_object_update(rec, v);
     json_decref(v);
-    (void)r;
-    return 0;
+    return r->failed ? -1 : 0;
 }
 
 /* START/FULL: the header, then what kind of payload follows (a vmdesc entry or a built-in parser). */
@@ -210,6 +212,8 @@ static json_t *section_start(vt_parse *p, int type, uint64_t at, uint32_t *id)
     } else if (!desc && instance == 0 &&
                (strcmp(idstr, "spapr/htab") == 0 || strcmp(idstr, "s390-storage_attributes") == 0)) {
         kind = KIND_BUILTIN;
+    } else if (!desc && !p->vmdesc && !r->seekable) {
+        kind = KIND_VMSD; /* decoded when the trailer comes (pending.c) */
     } else if (!desc) {
         vt_fail(r, at, "section '%s' instance %u is not described by %s", idstr, instance,
                 p->vmdesc ? "the vmdesc" : "any vmdesc (the stream has none: give one with --schema)");
@@ -220,7 +224,7 @@ static json_t *section_start(vt_parse *p, int type, uint64_t at, uint32_t *id)
     }
     json_t *qv = kind == KIND_RAM ? json_pack("{s:{}}", "section sizes")
                : kind == KIND_BUILTIN ? json_string("") : json_object();
-    json_t *info = json_pack("{s:s, s:I, s:I, s:i, s:O?, s:O}", "idstr", idstr, "instance", (json_int_t)instance,
+    json_t *info = json_pack("{s:s, s:I, s:I, s:I, s:i, s:O?, s:O}", "idstr", idstr, "id", (json_int_t)*id, "instance", (json_int_t)instance,
                              "version", (json_int_t)version, "kind", kind, "desc", desc, "qemu", qv);
     char key[16];
     snprintf(key, sizeof(key), "%u", *id);
@@ -267,7 +271,7 @@ static int section(vt_parse *p, int type, uint64_t at)
         json_object_set(rec, "vmsd_name", json_object_get(desc, "vmsd_name"));
     }
     json_array_append_new(p->records, rec);
-    if (payload(p, info, rec, type == SEC_START || type == SEC_FULL) < 0 || footer(p, id) < 0) {
+    if (payload(p, info, rec) < 0 || footer(p, id) < 0) {
         return note_section(p, idstr, id);
     }
     json_object_set_new(rec, "size", json_integer((json_int_t)(vt_offset(r) - at)));
@@ -280,7 +284,7 @@ static int trailer(vt_parse *p)
     vt_reader *r = p->r;
     uint64_t at = vt_offset(r);
     if (vt_at_eof(r)) {
-        return r->failed ? -1 : 0;
+        return r->failed ? -1 : vt_pending_decode(p);
     }
     uint8_t b = vt_u8(r, "vmdesc marker");
     if (b != SEC_VMDESC) {
@@ -312,10 +316,13 @@ static int trailer(vt_parse *p)
                        (unsigned long long)p->vmdesc_off);
     }
     if (!p->vmdesc) {
-        return vt_vmdesc_use(p, d, at + 5);
+        if (vt_vmdesc_use(p, d, at + 5) < 0) {
+            return -1;
+        }
+    } else {
+        json_decref(d);
     }
-    json_decref(d);
-    return 0;
+    return vt_pending_decode(p);
 }
 
 int vt_parse_stream(vt_parse *p)

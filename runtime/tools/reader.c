@@ -223,6 +223,15 @@ int vt_peek(vt_reader *r)
     return window(r)[0];
 }
 
+bool vt_peekn(vt_reader *r, uint8_t *dst, size_t n)
+{
+    if (r->failed || !have(r, n)) {
+        return false;
+    }
+    memcpy(dst, window(r), n);
+    return true;
+}
+
 int vt_read(vt_reader *r, void *dst, size_t n, const char *what)
 {
     uint8_t *d = dst;

@@ -60,6 +60,8 @@ uint32_t vt_be32(vt_reader *r, const char *what);
 uint64_t vt_be64(vt_reader *r, const char *what);
 /* Peeks the next byte; -1 at end of stream (no error). */
 int vt_peek(vt_reader *r);
+/* Copies the next @n (<= 16) bytes without consuming them; false when fewer are left. */
+bool vt_peekn(vt_reader *r, uint8_t *dst, size_t n);
 /* Reads @n bytes into @dst. 0 or -1. */
 int vt_read(vt_reader *r, void *dst, size_t n, const char *what);
 /*
@@ -110,6 +112,10 @@ typedef struct vt_parse {
 
 int vt_parse_stream(vt_parse *p);
 void vt_parse_clear(vt_parse *p);
+
+/* pending.c: device sections of a non-seekable stream kept until its vmdesc arrives. */
+int vt_pending_capture(vt_parse *p, json_t *info, json_t *rec, uint32_t id);
+int vt_pending_decode(vt_parse *p);
 
 /* vmdesc.c: the trailer found by scanning the end of a seekable stream, --schema, device lookup. */
 int vt_vmdesc_find(vt_parse *p);
