@@ -45,6 +45,15 @@ static int parse_args(int argc, char **argv, struct vt_opts *o, bool *help)
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         const char **value = NULL;
+        char opt[32];
+        const char *eq = strncmp(a, "--", 2) == 0 ? strchr(a, '=') : NULL;
+        if (eq && (size_t)(eq - a) < sizeof(opt)) {
+            /* --opt=value: split it and handle it like --opt value */
+            snprintf(opt, sizeof(opt), "%.*s", (int)(eq - a), a);
+            argv[i] = (char *)eq + 1;
+            a = opt;
+            i--;
+        }
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             *help = true;
             return 0;

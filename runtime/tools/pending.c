@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+uint64_t vt_buffer_cap = VT_BUFFER_CAP;
+
 struct vt_pending {
     json_t *info, *rec;   /* the section (ids entry) and its vms record */
     uint8_t *data;
@@ -36,9 +38,10 @@ static int capture(vt_parse *p, struct vt_pending *pd)
         if (!full && vt_peekn(r, look, 5) && look[0] == 0x7e) {
             return 0; /* a footer right at the end of the stream: the footer check reports the rest */
         }
-        if (p->buffered >= VT_BUFFER_CAP) {
-            return vt_fail(r, vt_offset(r), "section payload buffered beyond the %u-byte cap while waiting for "
-                           "the vmdesc of a non-seekable stream (give one with --schema)", VT_BUFFER_CAP);
+        if (p->buffered >= vt_buffer_cap) {
+            return vt_fail(r, vt_offset(r), "section payloads buffered beyond the %llu-byte cap while waiting "
+                           "for the vmdesc of a non-seekable stream (give one with --schema)",
+                           (unsigned long long)vt_buffer_cap);
         }
         if (pd->len == cap) {
             cap = cap ? cap * 2 : 256;

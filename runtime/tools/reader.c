@@ -255,7 +255,7 @@ int vt_read(vt_reader *r, void *dst, size_t n, const char *what)
 uint8_t *vt_read_alloc(vt_reader *r, uint64_t n, const char *what)
 {
     uint64_t left = vt_remaining(r);
-    uint64_t bound = left == UINT64_MAX ? VT_BUFFER_CAP : left;
+    uint64_t bound = left == UINT64_MAX ? vt_buffer_cap : left;
     if (r->failed) {
         return NULL;
     }

@@ -12,6 +12,8 @@
 
 /* Bytes of non-RAM sections kept in memory while the vmdesc of a non-seekable stream is awaited. */
 #define VT_BUFFER_CAP (64u << 20)
+/* The cap in force (VT_BUFFER_CAP; tests lower it). */
+extern uint64_t vt_buffer_cap;
 /* Largest vmdesc trailer accepted (QEMU's largest machines write a few MiB). */
 #define VT_VMDESC_MAX (64u << 20)
 /* Nesting depth of structs in a vmdesc that the decoder follows. */
