@@ -120,6 +120,12 @@ static json_t *vms_state(vt_parse *p)
 
 static int write_json(FILE *f, json_t *v, const struct vt_opts *o, bool newline)
 {
+    if (o->format == VT_FORMAT_VMS && v == o->vmdesc) {
+        /* the vmdesc keeps QEMU's key order, so it can be given back with --schema */
+        int rc = json_dumpf(v, f, JSON_INDENT(2));
+        fputc('\n', f);
+        return rc;
+    }
     if (o->format == VT_FORMAT_VMS) {
         return vt_write_vms_json(f, v);
     }
@@ -172,6 +178,7 @@ static int run(struct vt_opts *o)
     }
     vt_parse p = {.opts = o, .r = &r};
     int rc = vt_parse_stream(&p);
+    o->vmdesc = p.vmdesc;
     int status = 0;
     if (rc == -2) {
         fprintf(stderr, "vmstate: %s\n", r.err);

@@ -344,6 +344,9 @@ int vt_parse_stream(vt_parse *p)
     if (header(p) < 0) {
         return -1;
     }
+    if (p->opts->desc && p->vmdesc && !p->opts->extract) {
+        return 0; /* like analyze-migration.py -d desc: the header and the vmdesc are all it reads */
+    }
     for (;;) {
         uint64_t at = vt_offset(r);
         int type = vt_u8(r, "section type");

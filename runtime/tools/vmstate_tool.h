@@ -86,6 +86,7 @@ struct vt_opts {
     const char *stream;      /* argument as given */
     const char *schema;      /* --schema FILE or NULL */
     const char *extract;     /* --extract DIR or NULL */
+    json_t *vmdesc;          /* main.c: the vmdesc in use after the parse (borrowed) */
 };
 
 /* The state of one parse (parse.c). */
