@@ -386,6 +386,7 @@ void vt_parse_clear(vt_parse *p)
     json_decref(p->qemu_sections);
     json_decref(p->trailer);
     vt_ram_free(p->ram);
+    vt_pending_free(p);
     free(p->pending);
     memset(p, 0, sizeof(*p));
 }

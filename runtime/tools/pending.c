@@ -130,11 +130,16 @@ int vt_pending_decode(vt_parse *p)
                      json_string_value(json_object_get(pd->info, "idstr")), pd->id);
         }
     }
+    vt_pending_free(p);
+    return rc;
+}
+
+void vt_pending_free(vt_parse *p)
+{
     for (size_t i = 0; i < p->n_pending; i++) {
         json_decref(p->pending[i].info);
         json_decref(p->pending[i].rec);
         free(p->pending[i].data);
     }
     p->n_pending = 0;
-    return rc;
 }

@@ -119,6 +119,8 @@ void vt_parse_clear(vt_parse *p);
 /* pending.c: device sections of a non-seekable stream kept until its vmdesc arrives. */
 int vt_pending_capture(vt_parse *p, json_t *info, json_t *rec, uint32_t id);
 int vt_pending_decode(vt_parse *p);
+/* Frees what was kept (the parse failed before the trailer, or it was decoded). */
+void vt_pending_free(vt_parse *p);
 
 /* vmdesc.c: the trailer found by scanning the end of a seekable stream, --schema, device lookup. */
 int vt_vmdesc_find(vt_parse *p);
