@@ -192,6 +192,10 @@ static int run(struct vt_opts *o)
     } else if (o->verify) {
         printf("%s: ok (%zu records, vmdesc %s)\n", o->stream, json_array_size(p.records),
                p.trailer ? "present" : "absent");
+        if (p.undecoded) {
+            fprintf(stderr, "vmstate: warning: %s has no vmdesc: %zu section payloads were framed by their "
+                    "footers only (give --schema to check them)\n", o->stream, p.undecoded);
+        }
     } else if (o->extract) {
         json_t *state = o->format == VT_FORMAT_QEMU ? qemu_state(&p) : vms_state(&p);
         if ((p.vmdesc && write_file(o->extract, "desc.json", p.vmdesc, o) < 0) ||

@@ -212,8 +212,8 @@ static json_t *section_start(vt_parse *p, int type, uint64_t at, uint32_t *id)
     } else if (!desc && instance == 0 &&
                (strcmp(idstr, "spapr/htab") == 0 || strcmp(idstr, "s390-storage_attributes") == 0)) {
         kind = KIND_BUILTIN;
-    } else if (!desc && !p->vmdesc && !r->seekable) {
-        kind = KIND_VMSD; /* decoded when the trailer comes (pending.c) */
+    } else if (!desc && !p->vmdesc) {
+        kind = KIND_VMSD; /* decoded when the trailer comes (pending.c), framed by its footer if none does */
     } else if (!desc) {
         vt_fail(r, at, "section '%s' instance %u is not described by %s", idstr, instance,
                 p->vmdesc ? "the vmdesc" : "any vmdesc (the stream has none: give one with --schema)");

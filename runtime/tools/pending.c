@@ -87,7 +87,8 @@ static int decode_one(vt_parse *p, struct vt_pending *pd, vt_reader *mem)
     json_t *desc = vt_vmdesc_device(p, idstr, (uint32_t)instance);
     if (!desc) {
         return vt_fail(mem, pd->off, "section '%s' instance %lld is not described by %s", idstr,
-                       (long long)instance, p->vmdesc ? "the vmdesc" : "any vmdesc (the stream has none)");
+                       (long long)instance,
+                       p->vmdesc ? "the vmdesc" : "any vmdesc (the stream has none: give one with --schema)");
     }
     if (p->opts->format == VT_FORMAT_QEMU) {
         if (vt_decode_qemu(p, desc, json_object_get(pd->info, "qemu"), 0) < 0) {
@@ -111,10 +112,26 @@ static int decode_one(vt_parse *p, struct vt_pending *pd, vt_reader *mem)
     return 0;
 }
 
+/* No vmdesc came: our view shows each payload's place and size only; QEMU's view cannot be made. */
+static int leave_undecoded(vt_parse *p)
+{
+    for (size_t i = 0; i < p->n_pending; i++) {
+        struct vt_pending *pd = &p->pending[i];
+        json_object_set_new(pd->rec, "payload", json_pack("{s:I, s:I, s:b}", "offset", (json_int_t)pd->off, "size",
+                                                          (json_int_t)pd->len, "decoded", 0));
+        p->undecoded++;
+    }
+    vt_pending_free(p);
+    return 0;
+}
+
 int vt_pending_decode(vt_parse *p)
 {
     vt_reader *outer = p->r;
     int rc = 0;
+    if (!p->vmdesc && p->opts->format == VT_FORMAT_VMS) {
+        return leave_undecoded(p);
+    }
     for (size_t i = 0; i < p->n_pending && rc == 0; i++) {
         struct vt_pending *pd = &p->pending[i];
         vt_reader mem;

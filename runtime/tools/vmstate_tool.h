@@ -110,6 +110,7 @@ typedef struct vt_parse {
     struct vt_pending *pending;
     size_t n_pending, cap_pending;
     uint64_t buffered;
+    size_t undecoded;        /* sections framed by their footers only (no vmdesc anywhere) */
     struct vt_ram *ram;      /* RAM section state (ram.c), created on first use */
 } vt_parse;
 

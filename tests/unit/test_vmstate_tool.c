@@ -85,8 +85,16 @@ static void test_every_truncation_fails(void **state)
     (void)state;
     size_t len;
     uint8_t *buf = slurp(GOLDEN, &len);
+    /* Cut right after EOF (byte 251) the stream is whole but has no vmdesc, as QEMU writes with
+     * suppress-vmdesc: verify frames its sections by their footers; QEMU's view needs a vmdesc. */
+    const size_t no_vmdesc = 252;
     for (size_t n = 0; n < len; n++) {
-        expect_offset_error(buf, n, VT_FORMAT_VMS, "truncated golden stream (verify)");
+        char err[512];
+        if (n == no_vmdesc) {
+            assert_int_equal(parse_bytes(buf, n, VT_FORMAT_VMS, err), 0);
+        } else {
+            expect_offset_error(buf, n, VT_FORMAT_VMS, "truncated golden stream (verify)");
+        }
         expect_offset_error(buf, n, VT_FORMAT_QEMU, "truncated golden stream (qemu)");
     }
     free(buf);
