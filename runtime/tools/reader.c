@@ -20,6 +20,17 @@ static bool is_uri(const char *arg)
     return false;
 }
 
+/* A pipe's 64 KiB default means a read() per 16 pages; a larger one (best effort) cuts that. */
+static void grow_pipe(int fd)
+{
+#if defined(__linux__)
+    enum { SETPIPE_SZ = 1031 }; /* F_SETPIPE_SZ, not visible under _POSIX_C_SOURCE */
+    (void)fcntl(fd, SETPIPE_SZ, (int)VT_WINDOW);
+#else
+    (void)fd;
+#endif
+}
+
 static void reader_init(vt_reader *r)
 {
     memset(r, 0, sizeof(*r));
@@ -46,6 +57,8 @@ static int open_fd(vt_reader *r, const char *arg)
     } else if (fstat(r->fd, &st) == 0 && S_ISDIR(st.st_mode)) {
         snprintf(r->err, sizeof(r->err), "cannot read '%s': is a directory", path);
         return -1;
+    } else if (S_ISFIFO(st.st_mode)) {
+        grow_pipe(r->fd);
     }
     return 0;
 }
