@@ -15,13 +15,13 @@
 #include "model.h"
 
 
-#define VMSGEN_VERSION "0.1.0"
+#define VMSGEN_VERSION VG_VERSION
 
 static const char usage_text[] =
     "usage: vmsgen generate [options] HEADER...   write <base>.vms.h, .vms.c and .vms.json per header\n"
     "       vmsgen schema   [options] HEADER...   write the schema (QEMU -dump-vmstate JSON)\n"
     "       vmsgen check    [options] HEADER...   report diagnostics only\n"
-    "       vmsgen diff OLD.json NEW.json [--format text|json] [--accept FILE]\n"
+    "       vmsgen diff OLD.json NEW.json [--format text|json|markdown|sarif] [--accept FILE]\n"
     "                                             compare two schemas (or QEMU dumps) for\n"
     "                                             migration compatibility (exit 1: breaking)\n"
     "       vmsgen --help | --version\n"

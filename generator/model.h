@@ -13,6 +13,9 @@
 /* The runtime descriptor layout (VMS_DESC_ABI) the emitted tables are written for. */
 #define VG_DESC_ABI 2
 
+/* vmsgen's version (--version, SARIF reports). */
+#define VG_VERSION "0.1.0"
+
 /* Wire types; the emitter prints them as the runtime's VMS_WT_* names. */
 enum vg_wire {
     VG_W_BOOL, VG_W_INT8, VG_W_UINT8, VG_W_INT16, VG_W_UINT16, VG_W_INT32, VG_W_UINT32,

@@ -1,0 +1,243 @@
+/* diff_main.c: `vmsgen diff` arguments, reading the schemas and the --accept file. */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diff.h"
+#include "diff_private.h"
+#include "xalloc.h"
+
+struct accept_entry {
+    char *rule;
+    char *path; /* section[/path] */
+    char *reason;
+    unsigned line;
+    bool used;
+};
+
+/* Reads a schema; prints the error and returns NULL when it is unreadable or not a schema. */
+static json_t *load_schema(const char *file)
+{
+    json_error_t err;
+    json_t *root = json_load_file(file, 0, &err);
+    const char *key;
+    json_t *v;
+
+    if (!root) {
+        if (err.line < 0)
+            fprintf(stderr, "vmsgen diff: %s: %s\n", file, err.text);
+        else
+            fprintf(stderr, "vmsgen diff: %s:%d:%d: %s\n", file, err.line, err.column, err.text);
+        return NULL;
+    }
+    if (!json_is_object(root)) {
+        fprintf(stderr, "vmsgen diff: %s: not a schema: the top level is not an object\n", file);
+        json_decref(root);
+        return NULL;
+    }
+    json_object_foreach(root, key, v) {
+        if (!json_is_object(v)) {
+            fprintf(stderr, "vmsgen diff: %s: not a schema: section '%s' is not an object\n",
+                    file, key);
+            json_decref(root);
+            return NULL;
+        }
+    }
+    return root;
+}
+
+static char *trim(char *s)
+{
+    char *end;
+
+    while (*s == ' ' || *s == '\t')
+        s++;
+    end = s + strlen(s);
+    while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n' || end[-1] == '\r'))
+        *--end = '\0';
+    return s;
+}
+
+/* Reads an --accept file: "RULE_ID section/path  # reason" per line. Returns 0 or 2. */
+static int load_accept(const char *file, struct accept_entry **out, size_t *n_out)
+{
+    FILE *in = fopen(file, "r");
+    char *line = NULL;
+    size_t len = 0, cap = 0, n = 0;
+    struct accept_entry *e = NULL;
+    unsigned lineno = 0;
+    int ret = 0;
+
+    if (!in) {
+        fprintf(stderr, "vmsgen diff: cannot read accept file '%s'\n", file);
+        return 2;
+    }
+    while (getline(&line, &len, in) >= 0) {
+        char *text, *hash, *rule, *path;
+        bool known;
+
+        lineno++;
+        hash = strchr(line, '#');
+        if (hash)
+            *hash++ = '\0';
+        text = trim(line);
+        if (!*text)
+            continue;
+        rule = text;
+        path = rule + strcspn(rule, " \t");
+        if (*path)
+            *path++ = '\0';
+        path = trim(path);
+        known = vg_rule_find(rule) != NULL;
+        if (!known || !*path) {
+            fprintf(stderr, "%s:%u: error: expected 'RULE_ID section/path  # reason'%s%s%s\n",
+                    file, lineno, known ? "" : " (unknown rule '", known ? "" : rule,
+                    known ? "" : "')");
+            ret = 2;
+            break;
+        }
+        vg_grow(&e, &cap, n + 1, sizeof(*e));
+        e[n].rule = vg_xstrdup(rule);
+        e[n].path = vg_xstrdup(path);
+        e[n].reason = vg_xstrdup(hash ? trim(hash) : "");
+        e[n].line = lineno;
+        e[n].used = false;
+        n++;
+    }
+    free(line);
+    fclose(in);
+    *out = e;
+    *n_out = n;
+    return ret;
+}
+
+static void apply_accept(struct vg_diff *d, struct accept_entry *e, size_t n_e, const char *file)
+{
+    for (size_t i = 0; i < d->n; i++) {
+        char *p = vg_finding_path(&d->f[i]);
+
+        for (size_t k = 0; k < n_e; k++)
+            if (strcmp(e[k].rule, d->f[i].rule) == 0 && strcmp(e[k].path, p) == 0) {
+                d->f[i].accepted = e[k].reason;
+                e[k].used = true;
+                break;
+            }
+        free(p);
+    }
+    for (size_t k = 0; k < n_e; k++)
+        if (!e[k].used)
+            fprintf(stderr, "%s:%u: warning: stale entry: no %s finding at '%s'\n", file,
+                    e[k].line, e[k].rule, e[k].path);
+}
+
+static const char diff_usage[] =
+    "usage: vmsgen diff OLD.json NEW.json [--format text|json|markdown|sarif] [--accept FILE]\n"
+    "Compares two schemas (vmsgen schema [--full] output or QEMU -dump-vmstate files).\n"
+    "Exit status: 0 compatible, 1 breaking change, 2 usage error or unreadable input.\n";
+
+static int diff_usage_error(const char *what, const char *arg)
+{
+    fprintf(stderr, "vmsgen diff: %s%s%s\nTry 'vmsgen diff --help'.\n", what, arg ? " " : "",
+            arg ? arg : "");
+    return 2;
+}
+
+static const struct {
+    const char *name;
+    void (*print)(const struct vg_diff *d);
+} formats[] = {
+    {"text", vg_diff_print_text},
+    {"json", vg_diff_print_json},
+    {"markdown", vg_diff_print_markdown},
+    {"sarif", vg_diff_print_sarif},
+};
+
+static void free_all(struct vg_diff *d, struct accept_entry *entries, size_t n_entries)
+{
+    for (size_t i = 0; i < d->n; i++) {
+        free(d->f[i].section);
+        free(d->f[i].path);
+        free(d->f[i].message);
+        free(d->f[i].where);
+    }
+    free(d->f);
+    for (size_t k = 0; k < n_entries; k++) {
+        free(entries[k].rule);
+        free(entries[k].path);
+        free(entries[k].reason);
+    }
+    free(entries);
+}
+
+int vg_diff_main(int argc, char **argv)
+{
+    const char *files[2] = {NULL, NULL};
+    const char *fmt = "text", *accept = NULL;
+    struct accept_entry *entries = NULL;
+    size_t n_entries = 0, n_files = 0, which = 0;
+    struct vg_diff d = {0};
+    json_t *old = NULL, *new = NULL;
+    int status = 2;
+
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(diff_usage, stdout);
+            return 0;
+        } else if (strcmp(a, "--format") == 0 || strcmp(a, "--accept") == 0) {
+            if (i + 1 >= argc)
+                return diff_usage_error("option needs a value:", a);
+            *(a[2] == 'f' ? &fmt : &accept) = argv[++i];
+        } else if (strncmp(a, "--format=", 9) == 0) {
+            fmt = a + 9;
+        } else if (strncmp(a, "--accept=", 9) == 0) {
+            accept = a + 9;
+        } else if (a[0] == '-' && a[1]) {
+            return diff_usage_error("unknown option", a);
+        } else if (n_files < 2) {
+            files[n_files++] = a;
+        } else {
+            return diff_usage_error("unexpected argument", a);
+        }
+    }
+    if (n_files != 2)
+        return diff_usage_error("needs two schemas: OLD.json NEW.json", NULL);
+    while (which < sizeof(formats) / sizeof(formats[0]) && strcmp(fmt, formats[which].name) != 0)
+        which++;
+    if (which == sizeof(formats) / sizeof(formats[0]))
+        return diff_usage_error("unknown --format (expected text, json, markdown or sarif):", fmt);
+    if (accept && load_accept(accept, &entries, &n_entries) != 0)
+        goto out;
+    old = load_schema(files[0]);
+    new = old ? load_schema(files[1]) : NULL;
+    if (!old || !new)
+        goto out;
+
+    {
+        const char *om = json_string_value(
+            json_object_get(json_object_get(old, "vmschkmachine"), "Name"));
+        const char *nm = json_string_value(
+            json_object_get(json_object_get(new, "vmschkmachine"), "Name"));
+
+        if (om && nm && strcmp(om, nm) != 0)
+            fprintf(stderr, "vmsgen diff: warning: comparing different machine types '%s' and "
+                            "'%s'\n", om, nm);
+    }
+    d.old_file = files[0];
+    d.new_file = files[1];
+    vg_diff_compare(&d, old, new);
+    apply_accept(&d, entries, n_entries, accept);
+    formats[which].print(&d);
+    status = 0;
+    for (size_t i = 0; i < d.n; i++)
+        if (d.f[i].sev == VG_SEV_ERROR && !d.f[i].accepted)
+            status = 1;
+
+out:
+    free_all(&d, entries, n_entries);
+    json_decref(old);
+    json_decref(new);
+    return status;
+}
