@@ -111,6 +111,13 @@ static void report(struct vg_diff *d, const char *rule, enum vg_dir dir, enum vg
 static void compare_desc(struct vg_diff *d, const json_t *od, const json_t *nd, const char *path,
                          bool versioned);
 
+/* The versions of the two descriptions whose fields are compared. */
+struct vers {
+    bool versioned;      /* the version is on the wire (section, subsection), not nested */
+    long long ov, nv;    /* version_id, old and new */
+    long long omin, nmin; /* minimum_version_id */
+};
+
 /* Index of the first field named @name in @fields from @from on, else -1. */
 static long find_field(const json_t *fields, const char *name, size_t from)
 {
@@ -129,22 +136,22 @@ static bool all_absent(const json_t *a, size_t from, size_t to, const json_t *b,
     return true;
 }
 
-static void field_added(struct vg_diff *d, const json_t *fn, const char *path, bool versioned,
-                        long long old_version)
+static void field_added(struct vg_diff *d, const json_t *fn, const char *path,
+                        const struct vers *v)
 {
     long long since = jint(fn, "version_id", 0);
     char *fpath = join(path, fname(fn));
 
-    if (versioned && since > old_version)
+    if (v->versioned && since > v->ov)
         report(d, "FIELD_ADDED_VERSIONED", VG_DIR_BACKWARD, VG_SEV_ERROR, fpath, fn, d->new_file,
                "new field '%s' is sent from version %lld on, above the old version %lld: the old "
                "release cannot load the new stream (a subsection keeps it loadable)",
-               fname(fn), since, old_version);
+               fname(fn), since, v->ov);
     else
         report(d, "FIELD_ADDED_UNVERSIONED", VG_DIR_BOTH, VG_SEV_ERROR, fpath, fn, d->new_file,
                "new field '%s' is sent at %s: neither release can read the other's stream "
                "(put it in a subsection)",
-               fname(fn), versioned ? "every version the old release sends" :
+               fname(fn), v->versioned ? "every version the old release sends" :
                                       "every version (a nested struct has no wire version)");
     free(fpath);
 }
@@ -158,15 +165,63 @@ static void field_removed(struct vg_diff *d, const json_t *fo, const char *path)
     free(fpath);
 }
 
+/* Whether a field with VMS_SINCE @since and VMS_UNTIL @until (0: none) is in a stream of @version. */
+static bool present(long long since, long long until, long long version)
+{
+    return since <= version && (until <= 0 || version < until);
+}
+
+/*
+ * VMS_SINCE (version_id) and VMS_UNTIL (vms_until) of a field, and for a
+ * nested description its own version: does the old release's stream carry
+ * the field exactly when the new release expects it (forward), and the
+ * reverse (backward)? Sections and subsections are loaded at the sender's
+ * version (when the receiver accepts it); nested structs at each side's own.
+ */
+static void compare_presence(struct vg_diff *d, const json_t *fo, const json_t *fn,
+                             const char *fpath, const struct vers *v)
+{
+    long long os = jint(fo, "version_id", 0), ns = jint(fn, "version_id", 0);
+    long long ou = jint(fo, "vms_until", 0), nu = jint(fn, "vms_until", 0);
+    bool fwd, bwd;
+    enum vg_dir dir;
+
+    if (v->versioned) {
+        fwd = v->nmin <= v->ov && v->ov <= v->nv && present(os, ou, v->ov) != present(ns, nu, v->ov);
+        bwd = v->omin <= v->nv && v->nv <= v->ov && present(os, ou, v->nv) != present(ns, nu, v->nv);
+    } else {
+        fwd = bwd = present(os, ou, v->ov) != present(ns, nu, v->nv);
+    }
+    dir = fwd && bwd ? VG_DIR_BOTH : fwd ? VG_DIR_FORWARD : bwd ? VG_DIR_BACKWARD : VG_DIR_NONE;
+    if (os != ns) {
+        long long low = ns > v->nmin ? ns : v->nmin;
+        bool older = v->versioned && dir == VG_DIR_NONE && ns < os && low < os;
+
+        report(d, "FIELD_VERSION_CHANGED", older ? VG_DIR_FORWARD : dir,
+               dir != VG_DIR_NONE ? VG_SEV_ERROR : VG_SEV_WARNING, fpath, fn, d->new_file,
+               "field '%s' version_id (VMS_SINCE) changed from %lld to %lld%s", fname(fn), os, ns,
+               dir != VG_DIR_NONE ? ": one release sends it where the other does not expect it" :
+               older ? ": streams of older versions the new release accepts lack it" : "");
+    }
+    if (ou != nu)
+        report(d, "FIELD_UNTIL_CHANGED", dir, dir != VG_DIR_NONE ? VG_SEV_ERROR : VG_SEV_WARNING,
+               fpath, fn, d->new_file, "field '%s' vms_until (VMS_UNTIL) changed from %lld to "
+               "%lld%s", fname(fn), ou, nu, dir != VG_DIR_NONE ?
+               ": one release sends it where the other does not expect it" : "");
+    if (os == ns && ou == nu && dir != VG_DIR_NONE)
+        report(d, "NESTED_VERSION_CHANGED", VG_DIR_BOTH, VG_SEV_ERROR, fpath, fn, d->new_file,
+               "nested description version %lld -> %lld: field '%s' (VMS_SINCE %lld) is sent by "
+               "one release and not read by the other", v->ov, v->nv, fname(fn), os);
+}
+
 /* Compares a field of the old schema with its counterpart in the new one. */
 static void compare_field(struct vg_diff *d, const json_t *fo, const json_t *fn, const char *path,
-                          bool versioned, long long old_version)
+                          const struct vers *v)
 {
     const json_t *od = json_object_get(fo, "Description");
     const json_t *nd = json_object_get(fn, "Description");
     char *fpath = join(path, fname(fn));
     long long osize = total_size(fo), nsize = total_size(fn);
-    long long osince = jint(fo, "version_id", 0), nsince = jint(fn, "version_id", 0);
     const char *otype = jstr(fo, "vms_type"), *ntype = jstr(fn, "vms_type");
 
     if (json_is_object(od) && !json_is_object(nd)) {
@@ -185,7 +240,7 @@ static void compare_field(struct vg_diff *d, const json_t *fo, const json_t *fn,
         if (strcmp(fname(fo), "unused") == 0 || strcmp(fname(fn), "unused") == 0)
             report(d, "UNUSED_SIZE_CHANGED", VG_DIR_BOTH, VG_SEV_ERROR, fpath, fn, d->new_file,
                    "unused bytes changed from %lld to %lld", osize, nsize);
-        else if (was && old_version <= was_until)
+        else if (was && v->ov <= was_until)
             report(d, "FIELD_SIZE_CHANGED", VG_DIR_NONE, VG_SEV_NOTE, fpath, fn, d->new_file,
                    "field '%s' size %lld -> %lld, explained: still %s up to version %lld "
                    "(vms_was_type)", fname(fn), osize, nsize, was, was_until);
@@ -210,20 +265,13 @@ static void compare_field(struct vg_diff *d, const json_t *fo, const json_t *fn,
                "condition of field '%s' changed from '%s' to '%s'", fname(fn),
                jstr(fo, "vms_if") ? jstr(fo, "vms_if") : "", jstr(fn, "vms_if") ? jstr(fn, "vms_if") : "");
 
-    if (osince != nsince) {
-        bool breaks = versioned && nsince > old_version && osince <= old_version;
-
-        report(d, "FIELD_VERSION_CHANGED", breaks ? VG_DIR_FORWARD : VG_DIR_NONE,
-               breaks ? VG_SEV_ERROR : VG_SEV_WARNING, fpath, fn, d->new_file,
-               "field '%s' version_id changed from %lld to %lld%s", fname(fn), osince, nsince,
-               breaks ? ": the new release skips it in old streams that carry it" : "");
-    }
+    compare_presence(d, fo, fn, fpath, v);
     free(fpath);
 }
 
 /* Fields in order: renames, insertions and removals are recognised, then comparing goes on. */
 static void compare_fields(struct vg_diff *d, const json_t *of, const json_t *nf, const char *path,
-                           bool versioned, long long old_version)
+                           const struct vers *v)
 {
     size_t no = json_array_size(of), nn = json_array_size(nf);
     size_t i = 0, j = 0;
@@ -235,7 +283,7 @@ static void compare_fields(struct vg_diff *d, const json_t *of, const json_t *nf
         long k;
 
         if (strcmp(oname, nname) == 0) {
-            compare_field(d, fo, fn, path, versioned, old_version);
+            compare_field(d, fo, fn, path, v);
             i++, j++;
         } else if (from && strcmp(from, oname) == 0) {
             char *fpath = join(path, nname);
@@ -243,12 +291,12 @@ static void compare_fields(struct vg_diff *d, const json_t *of, const json_t *nf
             report(d, "FIELD_RENAMED_IN_PLACE", VG_DIR_NONE, VG_SEV_NOTE, fpath, fn, d->new_file,
                    "field '%s' renamed to '%s' (vms_renamed_from)", oname, nname);
             free(fpath);
-            compare_field(d, fo, fn, path, versioned, old_version);
+            compare_field(d, fo, fn, path, v);
             i++, j++;
         } else if ((k = find_field(nf, oname, j + 1)) >= 0 &&
                    all_absent(nf, j, (size_t)k, of, i)) {
             for (; j < (size_t)k; j++)
-                field_added(d, json_array_get(nf, j), path, versioned, old_version);
+                field_added(d, json_array_get(nf, j), path, v);
         } else if ((k = find_field(of, nname, i + 1)) >= 0 &&
                    all_absent(of, i, (size_t)k, nf, j)) {
             for (; i < (size_t)k; i++)
@@ -260,7 +308,7 @@ static void compare_fields(struct vg_diff *d, const json_t *of, const json_t *nf
                    "field '%s' renamed in place to '%s'%s", oname, nname,
                    total_size(fo) == total_size(fn) ? " with the same size: wire-neutral" : "");
             free(fpath);
-            compare_field(d, fo, fn, path, versioned, old_version);
+            compare_field(d, fo, fn, path, v);
             i++, j++;
         } else {
             char *fpath = join(path, nname);
@@ -273,7 +321,7 @@ static void compare_fields(struct vg_diff *d, const json_t *of, const json_t *nf
         }
     }
     for (; j < nn; j++)
-        field_added(d, json_array_get(nf, j), path, versioned, old_version);
+        field_added(d, json_array_get(nf, j), path, v);
     for (; i < no; i++)
         field_removed(d, json_array_get(of, i), path);
 }
@@ -324,6 +372,30 @@ static void compare_subsections(struct vg_diff *d, const json_t *os, const json_
 }
 
 /*
+ * Whether the findings from @from on include a wire-layout error (@rule
+ * NULL: any of the rules that change the bytes of a version; else that rule).
+ */
+static bool wire_changed(const struct vg_diff *d, size_t from, const char *rule)
+{
+    static const char *const layout[] = {
+        "FIELD_REMOVED", "FIELD_ADDED_UNVERSIONED", "FIELD_SIZE_CHANGED", "FIELD_TYPE_CHANGED",
+        "UNUSED_SIZE_CHANGED", "FIELD_ORDER_CHANGED", "DESCRIPTION_MISSING",
+        "NESTED_VERSION_CHANGED",
+    };
+
+    for (size_t i = from; i < d->n; i++) {
+        if (d->f[i].sev != VG_SEV_ERROR)
+            continue;
+        if (rule && strcmp(d->f[i].rule, rule) == 0)
+            return true;
+        for (size_t k = 0; !rule && k < sizeof(layout) / sizeof(layout[0]); k++)
+            if (strcmp(d->f[i].rule, layout[k]) == 0)
+                return true;
+    }
+    return false;
+}
+
+/*
  * One description against its counterpart. @versioned: its version is on
  * the wire (a section or a subsection); a nested struct is always loaded at
  * its own current version.
@@ -333,6 +405,8 @@ static void compare_desc(struct vg_diff *d, const json_t *od, const json_t *nd, 
 {
     long long ov = jint(od, "version_id", 0), nv = jint(nd, "version_id", 0);
     long long omin = jint(od, "minimum_version_id", 0), nmin = jint(nd, "minimum_version_id", 0);
+    const struct vers v = {versioned, ov, nv, omin, nmin};
+    size_t n0 = d->n;
 
     if (versioned && nv < ov)
         report(d, "VERSION_LOWERED", VG_DIR_FORWARD, VG_SEV_ERROR, path, NULL, d->new_file,
@@ -346,8 +420,20 @@ static void compare_desc(struct vg_diff *d, const json_t *od, const json_t *nd, 
         report(d, "MIN_VERSION_RAISED", VG_DIR_NONE, VG_SEV_NOTE, path, NULL, d->new_file,
                "minimum_version_id raised from %lld to %lld (still accepts version %lld)",
                omin, nmin, ov);
-    compare_fields(d, json_object_get(od, "Fields"), json_object_get(nd, "Fields"), path,
-                   versioned, ov);
+    compare_fields(d, json_object_get(od, "Fields"), json_object_get(nd, "Fields"), path, &v);
+    if (versioned && nv == ov && wire_changed(d, n0, NULL))
+        report(d, "VERSION_NOT_BUMPED", VG_DIR_BOTH, VG_SEV_ERROR, path, NULL, d->new_file,
+               "the fields changed incompatibly but version_id stayed %lld: the releases misread "
+               "each other's streams instead of refusing them (prefer a subsection for new "
+               "state; else bump version_id)", nv);
+    if (versioned && nv > ov && !wire_changed(d, n0, "FIELD_ADDED_VERSIONED"))
+        report(d, "VERSION_RAISED", VG_DIR_BACKWARD, VG_SEV_WARNING, path, NULL, d->new_file,
+               "version_id raised from %lld to %lld: the old release refuses the new stream as "
+               "too new (a subsection keeps backward migration working)", ov, nv);
+    if (!versioned && nv != ov && !wire_changed(d, n0, "NESTED_VERSION_CHANGED"))
+        report(d, "NESTED_VERSION_CHANGED", VG_DIR_NONE, VG_SEV_WARNING, path, NULL, d->new_file,
+               "nested description '%s' version_id %lld -> %lld (not on the wire; no field's "
+               "presence changes)", jstr(nd, "name") ? jstr(nd, "name") : "", ov, nv);
     compare_subsections(d, json_object_get(od, "Subsections"), json_object_get(nd, "Subsections"),
                         path);
 }

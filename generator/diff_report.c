@@ -28,6 +28,10 @@ const struct vg_rule vg_rules[] = {
      "Keep the old name (VMS_STATE name) and rename the C type instead."},
     {"VERSION_LOWERED", VG_DIR_FORWARD, VG_SEV_ERROR, "version_id went down",
      "Never lower a version: the new release rejects streams of the old one as too new."},
+    {"VERSION_RAISED", VG_DIR_BACKWARD, VG_SEV_WARNING,
+     "version_id went up (reported when no FIELD_ADDED_VERSIONED explains it): the old release "
+     "refuses the new stream as too new",
+     SUBSECTION_ADVICE},
     {"MIN_VERSION_RAISED", VG_DIR_FORWARD, VG_SEV_ERROR,
      "minimum_version_id is above the old version_id (a note when it still accepts it)",
      "Keep minimum_version_id at or below the version the old release sends."},
