@@ -64,12 +64,20 @@ static const char *fname(const json_t *field)
     return s ? s : "";
 }
 
-/* size × num: what the field occupies, as QEMU's checker compares "unused" entries. */
-static long long total_size(const json_t *field)
+/*
+ * The sizes of a field on both sides, as size x num (what the field
+ * occupies; QEMU's checker compares "unused" entries so). QEMU's dumps gained
+ * "num" on fixed arrays in 2023: when only one side has it (a 7.2 dump
+ * against a newer one), only the element sizes can be compared.
+ */
+static void sizes(const json_t *fo, const json_t *fn, long long *osize, long long *nsize)
 {
-    long long num = jint(field, "num", 1);
+    bool both = json_is_integer(json_object_get(fo, "num")) ==
+                json_is_integer(json_object_get(fn, "num"));
+    long long onum = both ? jint(fo, "num", 1) : 1, nnum = both ? jint(fn, "num", 1) : 1;
 
-    return jint(field, "size", 0) * (num > 0 ? num : 1);
+    *osize = jint(fo, "size", 0) * (onum > 0 ? onum : 1);
+    *nsize = jint(fn, "size", 0) * (nnum > 0 ? nnum : 1);
 }
 
 static bool same_str(const char *a, const char *b)
@@ -221,9 +229,10 @@ static void compare_field(struct vg_diff *d, const json_t *fo, const json_t *fn,
     const json_t *od = json_object_get(fo, "Description");
     const json_t *nd = json_object_get(fn, "Description");
     char *fpath = join(path, fname(fn));
-    long long osize = total_size(fo), nsize = total_size(fn);
+    long long osize, nsize;
     const char *otype = jstr(fo, "vms_type"), *ntype = jstr(fn, "vms_type");
 
+    sizes(fo, fn, &osize, &nsize);
     if (json_is_object(od) && !json_is_object(nd)) {
         report(d, "DESCRIPTION_MISSING", VG_DIR_BOTH, VG_SEV_ERROR, fpath, fn, d->new_file,
                "field '%s' no longer nests description '%s'", fname(fn), jstr(od, "name"));
@@ -303,10 +312,12 @@ static void compare_fields(struct vg_diff *d, const json_t *of, const json_t *nf
                 field_removed(d, json_array_get(of, i), path);
         } else if (find_field(nf, oname, j) < 0 && find_field(of, nname, i) < 0) {
             char *fpath = join(path, nname);
+            long long osize, nsize;
 
+            sizes(fo, fn, &osize, &nsize);
             report(d, "FIELD_RENAMED_IN_PLACE", VG_DIR_NONE, VG_SEV_WARNING, fpath, fn, d->new_file,
                    "field '%s' renamed in place to '%s'%s", oname, nname,
-                   total_size(fo) == total_size(fn) ? " with the same size: wire-neutral" : "");
+                   osize == nsize ? " with the same size: wire-neutral" : "");
             free(fpath);
             compare_field(d, fo, fn, path, v);
             i++, j++;

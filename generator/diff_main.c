@@ -16,6 +16,76 @@ struct accept_entry {
     bool used;
 };
 
+/* The JSON type each known key must have; unknown keys (newer QEMU, other tools) are ignored. */
+static const struct {
+    const char *key;
+    json_type type;
+} key_types[] = {
+    {"Name", JSON_STRING}, {"name", JSON_STRING}, {"field", JSON_STRING},
+    {"version_id", JSON_INTEGER}, {"minimum_version_id", JSON_INTEGER},
+    {"size", JSON_INTEGER}, {"num", JSON_INTEGER}, {"Description", JSON_OBJECT},
+    {"Fields", JSON_ARRAY}, {"Subsections", JSON_ARRAY}, {"vms_type", JSON_STRING},
+    {"vms_until", JSON_INTEGER}, {"vms_if", JSON_STRING}, {"vms_source", JSON_STRING},
+    {"vms_renamed_from", JSON_STRING}, {"vms_was_type", JSON_STRING},
+    {"vms_was_until", JSON_INTEGER},
+};
+
+static const char *const type_word[] = {
+    [JSON_OBJECT] = "an object", [JSON_ARRAY] = "an array", [JSON_STRING] = "a string",
+    [JSON_INTEGER] = "an integer", [JSON_REAL] = "a number", [JSON_TRUE] = "a boolean",
+    [JSON_FALSE] = "a boolean", [JSON_NULL] = "null",
+};
+
+/*
+ * Checks the keys the diff reads in @obj (at JSON path @path of @file) and
+ * in the descriptions, fields and subsections below it. Prints the first
+ * problem and returns false.
+ */
+static bool check_node(const char *file, const char *path, const json_t *obj)
+{
+    const char *key;
+    json_t *v;
+
+    json_object_foreach((json_t *)obj, key, v) {
+        for (size_t k = 0; k < sizeof(key_types) / sizeof(key_types[0]); k++) {
+            if (strcmp(key, key_types[k].key) != 0)
+                continue;
+            if (json_typeof(v) != key_types[k].type) {
+                fprintf(stderr, "vmsgen diff: %s: not a schema: %s.%s is %s, expected %s\n", file,
+                        path, key, type_word[json_typeof(v)], type_word[key_types[k].type]);
+                return false;
+            }
+        }
+        if (json_is_array(v) && (strcmp(key, "Fields") == 0 || strcmp(key, "Subsections") == 0)) {
+            for (size_t i = 0; i < json_array_size(v); i++) {
+                char *sub = vg_diff_format("%s.%s[%zu]", path, key, i);
+                bool ok = json_is_object(json_array_get(v, i));
+
+                if (!ok)
+                    fprintf(stderr, "vmsgen diff: %s: not a schema: %s is not an object\n", file,
+                            sub);
+                ok = ok && check_node(file, sub, json_array_get(v, i));
+                free(sub);
+                if (!ok)
+                    return false;
+            }
+        } else if (json_is_object(v) && strcmp(key, "Description") == 0) {
+            char *sub = vg_diff_format("%s.Description", path);
+            bool ok = check_node(file, sub, v);
+
+            free(sub);
+            if (!ok)
+                return false;
+        }
+    }
+    if (json_object_get(obj, "field_exists") && !json_is_boolean(json_object_get(obj, "field_exists"))) {
+        fprintf(stderr, "vmsgen diff: %s: not a schema: %s.field_exists is not a boolean\n", file,
+                path);
+        return false;
+    }
+    return true;
+}
+
 /* Reads a schema; prints the error and returns NULL when it is unreadable or not a schema. */
 static json_t *load_schema(const char *file)
 {
@@ -40,6 +110,10 @@ static json_t *load_schema(const char *file)
         if (!json_is_object(v)) {
             fprintf(stderr, "vmsgen diff: %s: not a schema: section '%s' is not an object\n",
                     file, key);
+            json_decref(root);
+            return NULL;
+        }
+        if (!check_node(file, key, v)) {
             json_decref(root);
             return NULL;
         }

@@ -92,3 +92,19 @@ vms_diff_mutated(nested_version_drops_field 1
 vms_diff_mutated(subsection_removed 1 NEW "REMOVE hpet>Description>Subsections>0"
                  WANT "SUBSECTION_REMOVED conditional hpet/[hpet/rtc_irq_level]")
 vms_diff_mutated(section_removed 1 NEW "REMOVE hpet" WANT "SECTION_REMOVED forward hpet")
+
+# Dumps of newer QEMU (tests/diff/newer): a "num" key on fixed arrays (2023+) and keys we do not
+# know are read; a 7.2-style dump (no num) against a newer one compares element sizes only.
+set(_nd ${_dd}/newer)
+vms_diff_test(newer_num_vs_72 ${_nd}/dev-7.2.json ${_nd}/dev-newer.json 0
+              EXTRA "-DWANT_OUT=^[^\n]*compatible: 0 breaking, 0 warnings, 0 notes, 0 accepted\n$")
+vms_diff_test(newer_72_vs_num ${_nd}/dev-newer.json ${_nd}/dev-7.2.json 0
+              EXTRA "-DWANT_OUT=^[^\n]*compatible: 0 breaking, 0 warnings, 0 notes, 0 accepted\n$")
+vms_diff_test(newer_num_changed ${_nd}/dev-newer.json ${_nd}/dev-newer-longer.json 1
+              RULE FIELD_SIZE_CHANGED ONLY EXTRA -DALSO=VERSION_NOT_BUMPED
+              "-DWANT_OUT=pic/regs: field 'regs' size changed from 16 to 32")
+# Malformed input: exit 2, the message names the file and the JSON path.
+vms_diff_test(bad_num ${_nd}/dev-newer.json ${_nd}/bad-num.json 2
+              EXTRA "-DWANT_ERR=bad-num.json: not a schema: pic.Description.Fields\\[1\\].num is a string, expected an integer")
+vms_diff_test(bad_size ${_nd}/bad-size.json ${_nd}/dev-newer.json 2
+              EXTRA "-DWANT_ERR=bad-size.json: not a schema: pic.Description.Fields\\[0\\].size is a number")
