@@ -94,7 +94,10 @@ static void report(struct vg_diff *d, const char *rule, enum vg_dir dir, enum vg
                    const json_t *src_field, const char *file, const char *fmt, ...)
     __attribute__((format(printf, 8, 9)));
 
-/* Records one finding; @src_field's vms_source, when it has one, locates it instead of @file. */
+/*
+ * Records one finding; @src_field's vms_source (a field's, or with schema
+ * --full a description's), when it has one, locates it instead of @file.
+ */
 static void report(struct vg_diff *d, const char *rule, enum vg_dir dir, enum vg_sev sev, const char *path,
                    const json_t *src_field, const char *file, const char *fmt, ...)
 {
@@ -420,29 +423,29 @@ static void compare_desc(struct vg_diff *d, const json_t *od, const json_t *nd, 
     size_t n0 = d->n;
 
     if (versioned && nv < ov)
-        report(d, "VERSION_LOWERED", VG_DIR_FORWARD, VG_SEV_ERROR, path, NULL, d->new_file,
+        report(d, "VERSION_LOWERED", VG_DIR_FORWARD, VG_SEV_ERROR, path, nd, d->new_file,
                "version_id lowered from %lld to %lld: the new release rejects old streams",
                ov, nv);
     if (versioned && nmin > ov)
-        report(d, "MIN_VERSION_RAISED", VG_DIR_FORWARD, VG_SEV_ERROR, path, NULL, d->new_file,
+        report(d, "MIN_VERSION_RAISED", VG_DIR_FORWARD, VG_SEV_ERROR, path, nd, d->new_file,
                "minimum_version_id %lld is above the old version_id %lld: the new release "
                "rejects old streams", nmin, ov);
     else if (versioned && nmin > omin)
-        report(d, "MIN_VERSION_RAISED", VG_DIR_NONE, VG_SEV_NOTE, path, NULL, d->new_file,
+        report(d, "MIN_VERSION_RAISED", VG_DIR_NONE, VG_SEV_NOTE, path, nd, d->new_file,
                "minimum_version_id raised from %lld to %lld (still accepts version %lld)",
                omin, nmin, ov);
     compare_fields(d, json_object_get(od, "Fields"), json_object_get(nd, "Fields"), path, &v);
     if (versioned && nv == ov && wire_changed(d, n0, NULL))
-        report(d, "VERSION_NOT_BUMPED", VG_DIR_BOTH, VG_SEV_ERROR, path, NULL, d->new_file,
+        report(d, "VERSION_NOT_BUMPED", VG_DIR_BOTH, VG_SEV_ERROR, path, nd, d->new_file,
                "the fields changed incompatibly but version_id stayed %lld: the releases misread "
                "each other's streams instead of refusing them (prefer a subsection for new "
                "state; else bump version_id)", nv);
     if (versioned && nv > ov && !wire_changed(d, n0, "FIELD_ADDED_VERSIONED"))
-        report(d, "VERSION_RAISED", VG_DIR_BACKWARD, VG_SEV_WARNING, path, NULL, d->new_file,
+        report(d, "VERSION_RAISED", VG_DIR_BACKWARD, VG_SEV_WARNING, path, nd, d->new_file,
                "version_id raised from %lld to %lld: the old release refuses the new stream as "
                "too new (a subsection keeps backward migration working)", ov, nv);
     if (!versioned && nv != ov && !wire_changed(d, n0, "NESTED_VERSION_CHANGED"))
-        report(d, "NESTED_VERSION_CHANGED", VG_DIR_NONE, VG_SEV_WARNING, path, NULL, d->new_file,
+        report(d, "NESTED_VERSION_CHANGED", VG_DIR_NONE, VG_SEV_WARNING, path, nd, d->new_file,
                "nested description '%s' version_id %lld -> %lld (not on the wire; no field's "
                "presence changes)", jstr(nd, "name") ? jstr(nd, "name") : "", ov, nv);
     compare_subsections(d, json_object_get(od, "Subsections"), json_object_get(nd, "Subsections"),

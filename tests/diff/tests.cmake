@@ -108,3 +108,27 @@ vms_diff_test(bad_num ${_nd}/dev-newer.json ${_nd}/bad-num.json 2
               EXTRA "-DWANT_ERR=bad-num.json: not a schema: pic.Description.Fields\\[1\\].num is a string, expected an integer")
 vms_diff_test(bad_size ${_nd}/bad-size.json ${_nd}/dev-newer.json 2
               EXTRA "-DWANT_ERR=bad-size.json: not a schema: pic.Description.Fields\\[0\\].size is a number")
+
+# vmsgen schema --full: the golden 'features' case (priority, needed, check, hooks, subsection
+# needed/present, source lines); vmsgen diff reads it, and its struct-level keys change nothing.
+set(_feat ${PROJECT_SOURCE_DIR}/tests/golden/features)
+add_test(NAME diff_schema_full
+         COMMAND ${CMAKE_COMMAND} "-DCMD=$<TARGET_FILE:vmsgen>|schema|--full|input.h"
+                 -DDIR=${_feat} -DWANT_RC=0 -DEXPECTED=${_dd}/expected/features.full.json
+                 -P ${_dd}/check_output.cmake)
+add_test(NAME diff_schema_full_compact
+         COMMAND ${CMAKE_COMMAND} "-DCMD=$<TARGET_FILE:vmsgen>|schema|--full|--compact|input.h"
+                 -DDIR=${_feat} -DWANT_RC=0 -DEXPECTED=${_dd}/expected/features.full.compact.json
+                 -P ${_dd}/check_output.cmake)
+add_test(NAME diff_schema_full_only_for_schema
+         COMMAND ${CMAKE_COMMAND} "-DCMD=$<TARGET_FILE:vmsgen>|check|--full|${_feat}/input.h"
+                 -DWANT_RC=2 "-DWANT_ERR=--full applies to 'schema', not 'check'"
+                 -P ${CMAKE_CURRENT_SOURCE_DIR}/cli/check_cli.cmake)
+vms_diff_test(full_vs_plain ${_dd}/expected/features.full.json
+              ${_feat}/expected/schema.json 0
+              EXTRA "-DWANT_OUT=^[^\n]*compatible: 0 breaking, 0 warnings, 0 notes, 0 accepted\n$")
+vms_diff_test(full_vs_full_compact ${_dd}/expected/features.full.compact.json
+              ${_dd}/expected/features.full.json 0
+              EXTRA "-DWANT_OUT=^[^\n]*compatible: 0 breaking, 0 warnings, 0 notes, 0 accepted\n$")
+set_tests_properties(diff_schema_full diff_schema_full_compact diff_schema_full_only_for_schema
+                     PROPERTIES LABELS vmsgen_diff TIMEOUT 60)
