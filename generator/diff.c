@@ -127,7 +127,24 @@ struct vers {
     bool versioned;      /* the version is on the wire (section, subsection), not nested */
     long long ov, nv;    /* version_id, old and new */
     long long omin, nmin; /* minimum_version_id */
+    const char *name;    /* the description's name (the scope of --renames field entries) */
 };
+
+/* The --renames entry that pairs @a and @b (either way round) in @scope, or NULL. */
+static struct vg_rename *find_rename(const struct vg_diff *d, bool section, const char *scope,
+                                     const char *a, const char *b)
+{
+    for (size_t k = 0; k < d->n_renames; k++) {
+        struct vg_rename *r = &d->renames[k];
+
+        if (r->section != section || (!section && !same_str(r->scope, scope)))
+            continue;
+        if ((strcmp(r->from, a) == 0 && (!b || strcmp(r->to, b) == 0)) ||
+            (strcmp(r->to, a) == 0 && (!b || strcmp(r->from, b) == 0)))
+            return r;
+    }
+    return NULL;
+}
 
 /* Index of the first field named @name in @fields from @from on, else -1. */
 static long find_field(const json_t *fields, const char *name, size_t from)
@@ -297,11 +314,15 @@ static void compare_fields(struct vg_diff *d, const json_t *of, const json_t *nf
         if (strcmp(oname, nname) == 0) {
             compare_field(d, fo, fn, path, v);
             i++, j++;
-        } else if (from && strcmp(from, oname) == 0) {
+        } else if ((from && strcmp(from, oname) == 0) ||
+                   find_rename(d, false, v->name, oname, nname)) {
             char *fpath = join(path, nname);
 
+            if (!from || strcmp(from, oname) != 0)
+                find_rename(d, false, v->name, oname, nname)->used = true;
             report(d, "FIELD_RENAMED_IN_PLACE", VG_DIR_NONE, VG_SEV_NOTE, fpath, fn, d->new_file,
-                   "field '%s' renamed to '%s' (vms_renamed_from)", oname, nname);
+                   "field '%s' renamed to '%s' (%s)", oname, nname,
+                   from && strcmp(from, oname) == 0 ? "vms_renamed_from" : "--renames");
             free(fpath);
             compare_field(d, fo, fn, path, v);
             i++, j++;
@@ -419,7 +440,7 @@ static void compare_desc(struct vg_diff *d, const json_t *od, const json_t *nd, 
 {
     long long ov = jint(od, "version_id", 0), nv = jint(nd, "version_id", 0);
     long long omin = jint(od, "minimum_version_id", 0), nmin = jint(nd, "minimum_version_id", 0);
-    const struct vers v = {versioned, ov, nv, omin, nmin};
+    const struct vers v = {versioned, ov, nv, omin, nmin, jstr(od, "name")};
     size_t n0 = d->n;
 
     if (versioned && nv < ov)
@@ -465,6 +486,16 @@ void vg_diff_compare(struct vg_diff *d, json_t *old, json_t *new)
         d->section = key;
         n = json_object_get(new, key);
         if (!n) {
+            struct vg_rename *r = find_rename(d, true, NULL, key, NULL);
+            const char *other = r ? (strcmp(r->from, key) == 0 ? r->to : r->from) : NULL;
+
+            if (other && (n = json_object_get(new, other)) != NULL) {
+                r->used = true;
+                report(d, "SECTION_RENAMED", VG_DIR_NONE, VG_SEV_NOTE, "", NULL, d->new_file,
+                       "section '%s' is '%s' in the new schema (--renames)", key, other);
+            }
+        }
+        if (!n) {
             report(d, "SECTION_REMOVED", VG_DIR_FORWARD, VG_SEV_ERROR, "", NULL, d->old_file,
                    "section '%s' does not exist in the new schema: old streams that carry it "
                    "cannot be loaded", key);
@@ -487,8 +518,12 @@ void vg_diff_compare(struct vg_diff *d, json_t *old, json_t *new)
         compare_desc(d, od, nd, "", true);
     }
     json_object_foreach(new, key, n) {
+        struct vg_rename *r = find_rename(d, true, NULL, key, NULL);
+
         if (strcmp(key, "vmschkmachine") == 0 || json_object_get(old, key))
             continue;
+        if (r && r->used && json_object_get(old, strcmp(r->from, key) == 0 ? r->to : r->from))
+            continue; /* compared under its old key */
         d->section = key;
         report(d, "SECTION_ADDED", VG_DIR_NONE, VG_SEV_NOTE, "", NULL, d->new_file,
                "new section '%s'", key);

@@ -186,6 +186,76 @@ static int load_accept(const char *file, struct accept_entry **out, size_t *n_ou
     return ret;
 }
 
+/* The next word of *@p: a "quoted string" (names with spaces) or a run of non-blanks. */
+static char *next_word(char **p)
+{
+    char *s = *p + strspn(*p, " \t"), *end;
+
+    if (!*s)
+        return NULL;
+    if (*s == '"') {
+        end = strchr(++s, '"');
+        if (!end)
+            return NULL;
+    } else {
+        end = s + strcspn(s, " \t");
+    }
+    *p = *end ? end + 1 : end;
+    *end = '\0';
+    return s;
+}
+
+/*
+ * Reads a --renames file: "section OLD NEW" or "field DESCRIPTION OLD NEW"
+ * per line (# comments; quote names with spaces). Returns 0 or 2.
+ */
+static int load_renames(const char *file, struct vg_rename **out, size_t *n_out)
+{
+    FILE *in = fopen(file, "r");
+    char *line = NULL;
+    size_t len = 0, cap = 0, n = 0;
+    unsigned lineno = 0;
+    int ret = 0;
+
+    if (!in) {
+        fprintf(stderr, "vmsgen diff: cannot read renames file '%s'\n", file);
+        return 2;
+    }
+    while (ret == 0 && getline(&line, &len, in) >= 0) {
+        char *p = line, *hash = strchr(line, '#'), *kind, *w[3];
+        bool section;
+
+        lineno++;
+        if (hash)
+            *hash = '\0';
+        trim(line);
+        if (!(kind = next_word(&p)))
+            continue;
+        section = strcmp(kind, "section") == 0;
+        w[0] = next_word(&p);
+        w[1] = next_word(&p);
+        w[2] = section ? NULL : next_word(&p);
+        if ((!section && strcmp(kind, "field") != 0) || !w[1] || (!section && !w[2]) ||
+            next_word(&p)) {
+            fprintf(stderr, "%s:%u: error: expected 'section OLD NEW' or 'field DESCRIPTION OLD "
+                            "NEW'\n", file, lineno);
+            ret = 2;
+            break;
+        }
+        vg_grow(out, &cap, n + 1, sizeof(**out));
+        (*out)[n].section = section;
+        (*out)[n].scope = section ? NULL : vg_xstrdup(w[0]);
+        (*out)[n].from = vg_xstrdup(section ? w[0] : w[1]);
+        (*out)[n].to = vg_xstrdup(section ? w[1] : w[2]);
+        (*out)[n].used = false;
+        n++;
+    }
+    free(line);
+    fclose(in);
+    *n_out = n;
+    return ret;
+}
+
 static void apply_accept(struct vg_diff *d, struct accept_entry *e, size_t n_e, const char *file)
 {
     for (size_t i = 0; i < d->n; i++) {
@@ -207,6 +277,7 @@ static void apply_accept(struct vg_diff *d, struct accept_entry *e, size_t n_e, 
 
 static const char diff_usage[] =
     "usage: vmsgen diff OLD.json NEW.json [--format text|json|markdown|sarif] [--accept FILE]\n"
+    "                   [--renames FILE]\n"
     "Compares two schemas (vmsgen schema [--full] output or QEMU -dump-vmstate files).\n"
     "Exit status: 0 compatible, 1 breaking change, 2 usage error or unreadable input.\n";
 
@@ -229,6 +300,12 @@ static const struct {
 
 static void free_all(struct vg_diff *d, struct accept_entry *entries, size_t n_entries)
 {
+    for (size_t k = 0; k < d->n_renames; k++) {
+        free(d->renames[k].scope);
+        free(d->renames[k].from);
+        free(d->renames[k].to);
+    }
+    free(d->renames);
     for (size_t i = 0; i < d->n; i++) {
         free(d->f[i].section);
         free(d->f[i].path);
@@ -247,7 +324,7 @@ static void free_all(struct vg_diff *d, struct accept_entry *entries, size_t n_e
 int vg_diff_main(int argc, char **argv)
 {
     const char *files[2] = {NULL, NULL};
-    const char *fmt = "text", *accept = NULL;
+    const char *fmt = "text", *accept = NULL, *renames = NULL;
     struct accept_entry *entries = NULL;
     size_t n_entries = 0, n_files = 0, which = 0;
     struct vg_diff d = {0};
@@ -260,14 +337,17 @@ int vg_diff_main(int argc, char **argv)
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(diff_usage, stdout);
             return 0;
-        } else if (strcmp(a, "--format") == 0 || strcmp(a, "--accept") == 0) {
+        } else if (strcmp(a, "--format") == 0 || strcmp(a, "--accept") == 0 ||
+                   strcmp(a, "--renames") == 0) {
             if (i + 1 >= argc)
                 return diff_usage_error("option needs a value:", a);
-            *(a[2] == 'f' ? &fmt : &accept) = argv[++i];
+            *(a[2] == 'f' ? &fmt : a[2] == 'a' ? &accept : &renames) = argv[++i];
         } else if (strncmp(a, "--format=", 9) == 0) {
             fmt = a + 9;
         } else if (strncmp(a, "--accept=", 9) == 0) {
             accept = a + 9;
+        } else if (strncmp(a, "--renames=", 10) == 0) {
+            renames = a + 10;
         } else if (a[0] == '-' && a[1]) {
             return diff_usage_error("unknown option", a);
         } else if (n_files < 2) {
@@ -283,6 +363,8 @@ int vg_diff_main(int argc, char **argv)
     if (which == sizeof(formats) / sizeof(formats[0]))
         return diff_usage_error("unknown --format (expected text, json, markdown or sarif):", fmt);
     if (accept && load_accept(accept, &entries, &n_entries) != 0)
+        goto out;
+    if (renames && load_renames(renames, &d.renames, &d.n_renames) != 0)
         goto out;
     old = load_schema(files[0]);
     new = old ? load_schema(files[1]) : NULL;
@@ -303,6 +385,12 @@ int vg_diff_main(int argc, char **argv)
     d.new_file = files[1];
     vg_diff_compare(&d, old, new);
     apply_accept(&d, entries, n_entries, accept);
+    for (size_t k = 0; k < d.n_renames; k++)
+        if (!d.renames[k].used)
+            fprintf(stderr, "%s: warning: unused rename: %s%s%s '%s' -> '%s'\n", renames,
+                    d.renames[k].section ? "section" : "field of '",
+                    d.renames[k].section ? "" : d.renames[k].scope,
+                    d.renames[k].section ? "" : "'", d.renames[k].from, d.renames[k].to);
     formats[which].print(&d);
     status = 0;
     for (size_t i = 0; i < d.n; i++)

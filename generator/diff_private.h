@@ -41,8 +41,18 @@ struct vg_finding {
     const char *accepted; /* the reason of the --accept entry that matched, else NULL */
 };
 
+/* An entry of --renames: a section key, or a field of the description named @scope. */
+struct vg_rename {
+    bool section;
+    char *scope; /* field renames: the description's name; NULL for sections */
+    char *from, *to;
+    bool used;
+};
+
 struct vg_diff {
     const char *old_file, *new_file;
+    struct vg_rename *renames; /* --renames, borrowed */
+    size_t n_renames;
     const char *section; /* the section being compared */
     struct vg_finding *f;
     size_t n, cap;

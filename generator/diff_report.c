@@ -23,6 +23,9 @@ const struct vg_rule vg_rules[] = {
      "Keep the description registered (it may load and drop the old state), or accept the break."},
     {"SECTION_ADDED", VG_DIR_NONE, VG_SEV_NOTE, "a new section",
      "Nothing to do: the old release never sends it; the new one sends it only to itself."},
+    {"SECTION_RENAMED", VG_DIR_NONE, VG_SEV_NOTE,
+     "a section key (QEMU's type name, not on the wire) renamed, as --renames lists it",
+     "Nothing to do: the description inside is compared as usual."},
     {"SECTION_NAME_CHANGED", VG_DIR_BOTH, VG_SEV_ERROR,
      "the description's name (sent on the wire as the section id) changed",
      "Keep the old name (VMS_STATE name) and rename the C type instead."},
@@ -56,7 +59,7 @@ const struct vg_rule vg_rules[] = {
      "Keep the wire type with VMS_TYPE, or convert with VMS_WAS(type, version)."},
     {"FIELD_RENAMED_IN_PLACE", VG_DIR_NONE, VG_SEV_WARNING,
      "a field renamed with the same size, type and position: wire-neutral (a note when "
-     "vms_renamed_from records it)",
+     "vms_renamed_from or --renames records it)",
      "Record it with VMS_RENAMED(old) so the rename is documented and not reported again."},
     {"FIELD_ORDER_CHANGED", VG_DIR_BOTH, VG_SEV_ERROR,
      "the field order changed; the rest of that description is not compared",

@@ -5,6 +5,8 @@
 #        SET a>b>3>c=JSON     set the member (or array element) at that path
 #        REMOVE a>b>3         remove it
 #        APPEND a>b=JSON      append to the array at that path
+#        RENAME key=newkey    move a top-level member (a section) to another key
+#   [-DARGS="a|b"]            more arguments for vmsgen diff (relative to the source tree's tests/)
 #   [-DWANT="RULE direction section/path|..."]   the findings, in any order (none if empty)
 #   [-DCHECKER="N section: message"]   QEMU's checker's verdict on the pair: with N > 0, some
 #        finding must name that section (we flag at least what it flags)
@@ -21,13 +23,17 @@ function(apply_ops json_var ops)
     string(REPLACE "|" ";" ops "${ops}")
   endif()
   foreach(op IN LISTS ops)
-    if(NOT op MATCHES "^(SET|REMOVE|APPEND) ([^=]+)(=(.*))?$")
+    if(NOT op MATCHES "^(SET|REMOVE|APPEND|RENAME) ([^=]+)(=(.*))?$")
       message(FATAL_ERROR "check_mutated.cmake: bad operation '${op}'")
     endif()
     set(verb ${CMAKE_MATCH_1})
     set(value "${CMAKE_MATCH_4}")
     string(REPLACE ">" ";" path "${CMAKE_MATCH_2}")
-    if(verb STREQUAL "SET")
+    if(verb STREQUAL "RENAME")
+      string(JSON member GET "${json}" ${path})
+      string(JSON json SET "${json}" "${value}" "${member}")
+      string(JSON json REMOVE "${json}" ${path})
+    elseif(verb STREQUAL "SET")
       string(JSON json SET "${json}" ${path} "${value}")
     elseif(verb STREQUAL "REMOVE")
       string(JSON json REMOVE "${json}" ${path})
@@ -46,8 +52,12 @@ apply_ops(old "${OLD_OPS}")
 apply_ops(new "${NEW_OPS}")
 file(WRITE "${WORK}/${NAME}.old.json" "${old}")
 file(WRITE "${WORK}/${NAME}.new.json" "${new}")
+set(extra)
+if(DEFINED ARGS AND NOT ARGS STREQUAL "")
+  string(REPLACE "|" ";" extra "${ARGS}")
+endif()
 execute_process(COMMAND "${VMSGEN}" diff "${WORK}/${NAME}.old.json" "${WORK}/${NAME}.new.json"
-                        --format json
+                        --format json ${extra}
                 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 set(ctx "case ${NAME}\nstdout:\n${out}\nstderr:\n${err}")
 if(NOT rc STREQUAL WANT_RC)

@@ -31,15 +31,15 @@ vms_diff_expected(format_markdown_clean diff/base.json diff/base.json 0 identica
 # "N section: message" with N its error count, derived by reading the checker's code (facts only;
 # it is not run here). When N > 0 some finding of ours must name that section: we flag at least
 # what it flags. Where it reports 0 and we report an error, docs/cli.md says why (rule table).
-# vms_diff_mutated(name RC [NEW ops] [OLD ops] [WANT findings] [CHECKER verdict])
+# vms_diff_mutated(name RC [NEW ops] [OLD ops] [WANT findings] [CHECKER verdict] [ARGS "a|b"])
 set(_dump ${PROJECT_SOURCE_DIR}/tests/data/qemu-7.2/dump-pc-i440fx-7.2.json)
 function(vms_diff_mutated name rc)
-  cmake_parse_arguments(T "" "NEW;OLD;WANT;CHECKER" "" ${ARGN})
+  cmake_parse_arguments(T "" "NEW;OLD;WANT;CHECKER;ARGS" "" ${ARGN})
   add_test(NAME diff_mutated_${name}
            COMMAND ${CMAKE_COMMAND} -DVMSGEN=$<TARGET_FILE:vmsgen> -DDUMP=${_dump}
                    -DWORK=${CMAKE_CURRENT_BINARY_DIR}/diff_mutated -DNAME=${name} -DWANT_RC=${rc}
                    "-DNEW_OPS=${T_NEW}" "-DOLD_OPS=${T_OLD}" "-DWANT=${T_WANT}"
-                   "-DCHECKER=${T_CHECKER}"
+                   "-DCHECKER=${T_CHECKER}" "-DARGS=${T_ARGS}"
                    -P ${_dd}/check_mutated.cmake)
   set_tests_properties(diff_mutated_${name} PROPERTIES LABELS vmsgen_diff TIMEOUT 60)
 endfunction()
@@ -157,3 +157,25 @@ vms_diff_test(full_vs_full_compact ${_dd}/expected/features.full.compact.json
               EXTRA "-DWANT_OUT=^[^\n]*compatible: 0 breaking, 0 warnings, 0 notes, 0 accepted\n$")
 set_tests_properties(diff_schema_full diff_schema_full_compact diff_schema_full_only_for_schema
                      PROPERTIES LABELS vmsgen_diff TIMEOUT 60)
+
+# --renames FILE (QEMU dumps have no vms_renamed_from; there is no built-in list): a listed field
+# rename is a note, a listed section key rename is compared under its old key.
+set(_ren ${_dd}/renames.txt)
+vms_diff_mutated(renames_field 0 NEW "SET ${_hf}>3>field=\"num_timers_save\"" ARGS "--renames|${_ren}"
+                 WANT "FIELD_RENAMED_IN_PLACE none hpet/num_timers_save"
+                 CHECKER "1 hpet: expected field \"num_timers\", got \"num_timers_save\"; skipping rest")
+vms_diff_mutated(renames_section 0 NEW "RENAME hpet=hpet timer block" ARGS "--renames|${_ren}"
+                 WANT "SECTION_RENAMED none hpet"
+                 CHECKER "1 hpet: Section \"hpet\" does not exist in dest (its own list renames ICH9 LPC only)")
+vms_diff_mutated(renames_section_unlisted 1 NEW "RENAME hpet=hpet timer block"
+                 WANT "SECTION_REMOVED forward hpet|SECTION_ADDED none hpet timer block"
+                 CHECKER "1 hpet: Section \"hpet\" does not exist in dest")
+vms_diff_mutated(renames_section_then_size 1
+                 NEW "SET ${_hf}>0>size=4|RENAME hpet=hpet timer block" ARGS "--renames|${_ren}"
+                 WANT "SECTION_RENAMED none hpet|FIELD_SIZE_CHANGED both hpet/config|VERSION_NOT_BUMPED both hpet"
+                 CHECKER "1 hpet: Section \"hpet\" does not exist in dest")
+vms_diff_test(renames_bad ${_dd}/base.json ${_dd}/base.json 2
+              EXTRA -DARGS=--renames|${_dd}/renames_bad.txt
+              "-DWANT_ERR=renames_bad.txt:1: error: expected 'section OLD NEW'")
+vms_diff_test(renames_unused ${_dd}/base.json ${_dd}/base.json 0
+              EXTRA -DARGS=--renames=${_ren} "-DWANT_ERR=warning: unused rename: section 'hpet'")
