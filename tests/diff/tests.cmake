@@ -179,3 +179,14 @@ vms_diff_test(renames_bad ${_dd}/base.json ${_dd}/base.json 2
               "-DWANT_ERR=renames_bad.txt:1: error: expected 'section OLD NEW'")
 vms_diff_test(renames_unused ${_dd}/base.json ${_dd}/base.json 0
               EXTRA -DARGS=--renames=${_ren} "-DWANT_ERR=warning: unused rename: section 'hpet'")
+
+# Replay of QEMU's checker on the real devices of tests/realdev (tests/diff/checker-verdicts.md).
+if(TARGET test_schema_qemu)
+  add_test(NAME diff_realdev_replay
+           COMMAND ${CMAKE_COMMAND} -DVMSGEN=$<TARGET_FILE:vmsgen> -DDUMP=${_dump}
+                   -DSCHEMA=${CMAKE_CURRENT_BINARY_DIR}/realdev/gen/realdev.schema.json
+                   -DWORK=${CMAKE_CURRENT_BINARY_DIR}/diff_realdev
+                   "-DWANT_REVERSE=globalstate|isa-i8259|ps2kbd/command_reply_queue|ps2kbd/ledstate|ps2kbd/need_high_bit"
+                   -P ${_dd}/check_realdev_replay.cmake)
+  set_tests_properties(diff_realdev_replay PROPERTIES LABELS vmsgen_diff TIMEOUT 60)
+endif()
