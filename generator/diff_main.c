@@ -1,4 +1,5 @@
 /* diff_main.c: `vmsgen diff` arguments, reading the schemas and the --accept file. */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,10 +91,31 @@ static bool check_node(const char *file, const char *path, const json_t *obj)
 static json_t *load_schema(const char *file)
 {
     json_error_t err;
-    json_t *root = json_load_file(file, 0, &err);
+    json_t *root = NULL;
     const char *key;
     json_t *v;
+    char *text = NULL;
+    size_t len = 0, cap = 0;
+    FILE *in = fopen(file, "rb");
 
+    /* Read whole, then parsed from memory: jansson reads a FILE a character at a time. */
+    if (!in) {
+        fprintf(stderr, "vmsgen diff: %s: cannot read: %s\n", file, strerror(errno));
+        return NULL;
+    }
+    for (size_t got = 1; got > 0; len += got) {
+        vg_grow(&text, &cap, len + 65536, 1);
+        got = fread(text + len, 1, cap - len, in);
+    }
+    if (ferror(in)) {
+        fprintf(stderr, "vmsgen diff: %s: cannot read: %s\n", file, strerror(errno));
+        fclose(in);
+        free(text);
+        return NULL;
+    }
+    fclose(in);
+    root = json_loadb(text, len, 0, &err);
+    free(text);
     if (!root) {
         if (err.line < 0)
             fprintf(stderr, "vmsgen diff: %s: %s\n", file, err.text);
