@@ -298,6 +298,55 @@ static void compare_field(struct vg_diff *d, const json_t *fo, const json_t *fn,
     free(fpath);
 }
 
+static void compare_fields(struct vg_diff *d, const json_t *of, const json_t *nf, const char *path,
+                           const struct vers *v);
+
+/* Whether @field nests a description whose first field is named @name. */
+static bool opens_with(const json_t *field, const char *name)
+{
+    const json_t *inner = json_object_get(json_object_get(field, "Description"), "Fields");
+
+    return json_array_size(inner) > 0 && strcmp(fname(json_array_get(inner, 0)), name) == 0;
+}
+
+/* A new array: the fields of @field's nested description, then @rest from @from on. */
+static json_t *splice(const json_t *field, const json_t *rest, size_t from)
+{
+    json_t *out = json_copy(json_object_get(json_object_get(field, "Description"), "Fields"));
+
+    for (size_t k = from; k < json_array_size(rest); k++)
+        json_array_append(out, json_array_get(rest, k));
+    return out;
+}
+
+/*
+ * Fields moved into a nested struct (or out of one) keep their bytes on
+ * the wire: a nested struct adds no framing. As QEMU's checker does, the
+ * nested fields are compared in place of the struct, and comparing goes on.
+ */
+static void regrouped(struct vg_diff *d, const json_t *of, size_t i, const json_t *nf, size_t j,
+                      const char *path, const struct vers *v)
+{
+    const json_t *fo = json_array_get(of, i), *fn = json_array_get(nf, j);
+    bool into = opens_with(fn, fname(fo));
+    const json_t *st = into ? fn : fo;
+    char *fpath = join(path, fname(st));
+    json_t *o = into ? json_array() : splice(fo, of, i + 1);
+    json_t *n = into ? splice(fn, nf, j + 1) : json_array();
+
+    for (size_t k = i; into && k < json_array_size(of); k++)
+        json_array_append(o, json_array_get(of, k));
+    for (size_t k = j; !into && k < json_array_size(nf); k++)
+        json_array_append(n, json_array_get(nf, k));
+    report(d, "FIELDS_REGROUPED", VG_DIR_NONE, VG_SEV_NOTE, fpath, st, into ? d->new_file :
+           d->old_file, "fields from '%s' on %s nested struct '%s': the same bytes on the wire",
+           fname(into ? fo : fn), into ? "moved into" : "moved out of", fname(st));
+    free(fpath);
+    compare_fields(d, o, n, path, v);
+    json_decref(o);
+    json_decref(n);
+}
+
 /* Fields in order: renames, insertions and removals are recognised, then comparing goes on. */
 static void compare_fields(struct vg_diff *d, const json_t *of, const json_t *nf, const char *path,
                            const struct vers *v)
@@ -326,6 +375,9 @@ static void compare_fields(struct vg_diff *d, const json_t *of, const json_t *nf
             free(fpath);
             compare_field(d, fo, fn, path, v);
             i++, j++;
+        } else if (opens_with(fn, oname) || opens_with(fo, nname)) {
+            regrouped(d, of, i, nf, j, path, v);
+            return;
         } else if ((k = find_field(nf, oname, j + 1)) >= 0 &&
                    all_absent(nf, j, (size_t)k, of, i)) {
             for (; j < (size_t)k; j++)

@@ -61,6 +61,10 @@ const struct vg_rule vg_rules[] = {
      "a field renamed with the same size, type and position: wire-neutral (a note when "
      "vms_renamed_from or --renames records it)",
      "Record it with VMS_RENAMED(old) so the rename is documented and not reported again."},
+    {"FIELDS_REGROUPED", VG_DIR_NONE, VG_SEV_NOTE,
+     "fields moved into a nested struct or out of one: the same bytes on the wire (the nested "
+     "fields are compared in their place)",
+     "Nothing to do on the wire."},
     {"FIELD_ORDER_CHANGED", VG_DIR_BOTH, VG_SEV_ERROR,
      "the field order changed; the rest of that description is not compared",
      "Keep the members in the wire order the old release had."},

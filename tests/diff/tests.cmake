@@ -190,3 +190,16 @@ if(TARGET test_schema_qemu)
                    -P ${_dd}/check_realdev_replay.cmake)
   set_tests_properties(diff_realdev_replay PROPERTIES LABELS vmsgen_diff TIMEOUT 60)
 endif()
+
+# Fields moved into a nested struct keep their bytes (QEMU's checker descends into it too).
+set(_regs "{\"field\":\"regs\",\"version_id\":0,\"field_exists\":false,\"size\":16,\"Description\":{\"name\":\"hpet_regs\",\"version_id\":1,\"minimum_version_id\":1,\"Fields\":[{\"field\":\"config\",\"version_id\":0,\"field_exists\":false,\"size\":8},{\"field\":\"isr\",\"version_id\":0,\"field_exists\":false,\"size\":8}]}}")
+vms_diff_mutated(regrouped_into_struct 0 NEW "SET ${_hf}>0=${_regs}|REMOVE ${_hf}>1"
+                 WANT "FIELDS_REGROUPED none hpet/regs"
+                 CHECKER "0 (it descends into a new substruct whose first field matches)")
+vms_diff_mutated(regrouped_out_of_struct 0 OLD "SET ${_hf}>0=${_regs}|REMOVE ${_hf}>1"
+                 WANT "FIELDS_REGROUPED none hpet/regs"
+                 CHECKER "0 (it descends into a removed substruct too)")
+# ... and a change after the regrouping is still found.
+vms_diff_mutated(regrouped_then_removed 1 NEW "SET ${_hf}>0=${_regs}|REMOVE ${_hf}>1|REMOVE ${_hf}>1"
+                 WANT "FIELDS_REGROUPED none hpet/regs|FIELD_REMOVED both hpet/hpet_counter|VERSION_NOT_BUMPED both hpet"
+                 CHECKER "1 hpet: expected field \"hpet_counter\", got \"num_timers\"; skipping rest")
