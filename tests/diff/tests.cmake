@@ -203,3 +203,11 @@ vms_diff_mutated(regrouped_out_of_struct 0 OLD "SET ${_hf}>0=${_regs}|REMOVE ${_
 vms_diff_mutated(regrouped_then_removed 1 NEW "SET ${_hf}>0=${_regs}|REMOVE ${_hf}>1|REMOVE ${_hf}>1"
                  WANT "FIELDS_REGROUPED none hpet/regs|FIELD_REMOVED both hpet/hpet_counter|VERSION_NOT_BUMPED both hpet"
                  CHECKER "1 hpet: expected field \"hpet_counter\", got \"num_timers\"; skipping rest")
+foreach(case "bad-fields;pic.Description.Fields is an object, expected an array"
+             "bad-field-elem;pic.Description.Fields\\[0\\] is not an object"
+             "bad-nested;pic.Description.Fields\\[0\\].Description.Fields\\[0\\].field is an integer")
+  list(GET case 0 f)
+  list(GET case 1 msg)
+  vms_diff_test(${f} ${_nd}/dev-newer.json ${_nd}/${f}.json 2
+                EXTRA "-DWANT_ERR=${f}.json: not a schema: ${msg}")
+endforeach()
