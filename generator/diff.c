@@ -347,6 +347,60 @@ static void regrouped(struct vg_diff *d, const json_t *of, size_t i, const json_
     json_decref(n);
 }
 
+/* What a field occupies: size x num (num when the dump has it). */
+static long long field_total(const json_t *field)
+{
+    long long num = jint(field, "num", 1);
+
+    return jint(field, "size", 0) * (num > 0 ? num : 1);
+}
+
+/*
+ * One side has unused bytes where the other has fields (or the reverse):
+ * the same bytes on the wire when whole fields add up to the unused size,
+ * as QEMU's checker allows. Advances *@i and *@j past them; false (reported,
+ * stop comparing this description) when they do not add up.
+ */
+static bool unused_absorbed(struct vg_diff *d, const json_t *of, size_t *i, const json_t *nf,
+                            size_t *j, const char *path)
+{
+    bool old_unused = strcmp(fname(json_array_get(of, *i)), "unused") == 0;
+    const json_t *u = old_unused ? json_array_get(of, *i) : json_array_get(nf, *j);
+    const json_t *other = old_unused ? nf : of;
+    size_t first = old_unused ? *j : *i, k = first;
+    long long left = field_total(u);
+    const json_t *f0 = json_array_get(other, first);
+    char *fpath = join(path, fname(f0));
+
+    while (left > 0 && k < json_array_size(other) &&
+           strcmp(fname(json_array_get(other, k)), "unused") != 0)
+        left -= field_total(json_array_get(other, k++));
+    if (left != 0) {
+        report(d, "UNUSED_SIZE_CHANGED", VG_DIR_BOTH, VG_SEV_ERROR, fpath, f0,
+               old_unused ? d->new_file : d->old_file,
+               "%lld unused bytes %s whole fields from '%s' on: the rest of this description is "
+               "not compared", field_total(u), old_unused ? "are not replaced by" :
+               "do not replace", fname(f0));
+        free(fpath);
+        return false;
+    }
+    report(d, "UNUSED_REPLACED", VG_DIR_NONE, VG_SEV_WARNING, fpath, f0,
+           old_unused ? d->new_file : d->old_file,
+           old_unused ? "%lld unused bytes now carry '%s'%s%s: old releases send zeros there" :
+                        "%lld bytes of '%s'%s%s became unused: the new release ignores them",
+           field_total(u), fname(f0), k - first > 1 ? " .. " : "",
+           k - first > 1 ? fname(json_array_get(other, k - 1)) : "");
+    free(fpath);
+    if (old_unused) {
+        (*i)++;
+        *j = k;
+    } else {
+        (*j)++;
+        *i = k;
+    }
+    return true;
+}
+
 /* Fields in order: renames, insertions and removals are recognised, then comparing goes on. */
 static void compare_fields(struct vg_diff *d, const json_t *of, const json_t *nf, const char *path,
                            const struct vers *v)
@@ -378,6 +432,9 @@ static void compare_fields(struct vg_diff *d, const json_t *of, const json_t *nf
         } else if (opens_with(fn, oname) || opens_with(fo, nname)) {
             regrouped(d, of, i, nf, j, path, v);
             return;
+        } else if ((strcmp(oname, "unused") == 0) != (strcmp(nname, "unused") == 0)) {
+            if (!unused_absorbed(d, of, &i, nf, &j, path))
+                return;
         } else if ((k = find_field(nf, oname, j + 1)) >= 0 &&
                    all_absent(nf, j, (size_t)k, of, i)) {
             for (; j < (size_t)k; j++)

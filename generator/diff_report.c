@@ -85,6 +85,11 @@ const struct vg_rule vg_rules[] = {
      "Never change a released VMS_UNTIL; drop fields at a new version only."},
     {"UNUSED_SIZE_CHANGED", VG_DIR_BOTH, VG_SEV_ERROR, "the size of unused (padding) bytes changed",
      "Keep VMS_UNUSED at the old size."},
+    {"UNUSED_REPLACED", VG_DIR_NONE, VG_SEV_WARNING,
+     "unused bytes now carry whole fields of the same total size, or fields became unused bytes: "
+     "the same bytes on the wire",
+     "Old releases send zeros in unused bytes: make sure zero is a valid value for the new "
+     "fields (or put them in a subsection)."},
     {"SUBSECTION_REMOVED", VG_DIR_COND, VG_SEV_ERROR,
      "a subsection is gone: old streams that carry it fail to load",
      "Keep the subsection (it may load and drop its data) for as long as old releases send it."},

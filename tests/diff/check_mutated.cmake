@@ -5,6 +5,7 @@
 #        SET a>b>3>c=JSON     set the member (or array element) at that path
 #        REMOVE a>b>3         remove it
 #        APPEND a>b=JSON      append to the array at that path
+#        INSERT a>b>2=JSON    insert before that element
 #        RENAME key=newkey    move a top-level member (a section) to another key
 #   [-DARGS="a|b"]            more arguments for vmsgen diff (relative to the source tree's tests/)
 #   [-DWANT="RULE direction section/path|..."]   the findings, in any order (none if empty)
@@ -23,7 +24,7 @@ function(apply_ops json_var ops)
     string(REPLACE "|" ";" ops "${ops}")
   endif()
   foreach(op IN LISTS ops)
-    if(NOT op MATCHES "^(SET|REMOVE|APPEND|RENAME) ([^=]+)(=(.*))?$")
+    if(NOT op MATCHES "^(SET|REMOVE|APPEND|RENAME|INSERT) ([^=]+)(=(.*))?$")
       message(FATAL_ERROR "check_mutated.cmake: bad operation '${op}'")
     endif()
     set(verb ${CMAKE_MATCH_1})
@@ -35,6 +36,16 @@ function(apply_ops json_var ops)
       string(JSON json REMOVE "${json}" ${path})
     elseif(verb STREQUAL "SET")
       string(JSON json SET "${json}" ${path} "${value}")
+    elseif(verb STREQUAL "INSERT")
+      list(POP_BACK path at)
+      string(JSON n LENGTH "${json}" ${path})
+      while(n GREATER at)
+        math(EXPR prev "${n} - 1")
+        string(JSON item GET "${json}" ${path} ${prev})
+        string(JSON json SET "${json}" ${path} ${n} "${item}")
+        set(n ${prev})
+      endwhile()
+      string(JSON json SET "${json}" ${path} ${at} "${value}")
     elseif(verb STREQUAL "REMOVE")
       string(JSON json REMOVE "${json}" ${path})
     else()

@@ -211,3 +211,20 @@ foreach(case "bad-fields;pic.Description.Fields is an object, expected an array"
   vms_diff_test(${f} ${_nd}/dev-newer.json ${_nd}/${f}.json 2
                 EXTRA "-DWANT_ERR=${f}.json: not a schema: ${msg}")
 endforeach()
+
+# Unused bytes that now carry fields (or fields that became unused bytes): the same bytes when
+# whole fields add up to the unused size, as QEMU's checker allows.
+set(_io "ioapic>Description>Fields")
+set(_f4 "\"version_id\":0,\"field_exists\":false,\"size\":4}")
+vms_diff_mutated(unused_replaced 0 NEW "SET ${_io}>2={\"field\":\"ext_a\",${_f4}|INSERT ${_io}>3={\"field\":\"ext_b\",${_f4}"
+                 WANT "UNUSED_REPLACED none ioapic/ext_a"
+                 CHECKER "0 (unused bytes absorbed by the following fields)")
+vms_diff_mutated(unused_restored 0 OLD "SET ${_io}>2={\"field\":\"ext_a\",${_f4}|INSERT ${_io}>3={\"field\":\"ext_b\",${_f4}"
+                 WANT "UNUSED_REPLACED none ioapic/ext_a"
+                 CHECKER "0 (unused bytes absorbed by the following fields)")
+vms_diff_mutated(unused_shrunk 1 NEW "SET ${_io}>2={\"field\":\"ext_a\",${_f4}"
+                 WANT "UNUSED_REPLACED none ioapic/ext_a|FIELD_REMOVED both ioapic/irr|VERSION_NOT_BUMPED both ioapic"
+                 CHECKER "1 ioapic: expected field \"irr\", got \"ioredtbl\"; skipping rest")
+vms_diff_mutated(unused_overshoot 1 NEW "SET ${_io}>2={\"field\":\"ext_a\",\"version_id\":0,\"field_exists\":false,\"size\":12}"
+                 WANT "UNUSED_SIZE_CHANGED both ioapic/ext_a|VERSION_NOT_BUMPED both ioapic"
+                 CHECKER "1 ioapic: unused size mismatch near \"irr\"")
