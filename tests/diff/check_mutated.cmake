@@ -7,6 +7,7 @@
 #        APPEND a>b=JSON      append to the array at that path
 #        INSERT a>b>2=JSON    insert before that element
 #        RENAME key=newkey    move a top-level member (a section) to another key
+#   [-DWANT_OUT=regex]        the JSON report must match it
 #   [-DARGS="a|b"]            more arguments for vmsgen diff (relative to the source tree's tests/)
 #   [-DWANT="RULE direction section/path|..."]   the findings, in any order (none if empty)
 #   [-DCHECKER="N section: message"]   QEMU's checker's verdict on the pair: with N > 0, some
@@ -116,4 +117,7 @@ if(CHECKER MATCHES "^([0-9]+) ([^:]+):")
   endif()
 elseif(DEFINED CHECKER AND NOT CHECKER MATCHES "^0")
   message(FATAL_ERROR "check_mutated.cmake: bad CHECKER '${CHECKER}'")
+endif()
+if(DEFINED WANT_OUT AND NOT WANT_OUT STREQUAL "" AND NOT out MATCHES "${WANT_OUT}")
+  message(FATAL_ERROR "the report does not match '${WANT_OUT}'\n${ctx}")
 endif()

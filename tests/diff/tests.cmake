@@ -228,3 +228,14 @@ vms_diff_mutated(unused_shrunk 1 NEW "SET ${_io}>2={\"field\":\"ext_a\",${_f4}"
 vms_diff_mutated(unused_overshoot 1 NEW "SET ${_io}>2={\"field\":\"ext_a\",\"version_id\":0,\"field_exists\":false,\"size\":12}"
                  WANT "UNUSED_SIZE_CHANGED both ioapic/ext_a|VERSION_NOT_BUMPED both ioapic"
                  CHECKER "1 ioapic: unused size mismatch near \"irr\"")
+
+# With schema --full, a section-level finding is placed at the description's vms_source.
+add_test(NAME diff_full_location
+         COMMAND ${CMAKE_COMMAND} -DVMSGEN=$<TARGET_FILE:vmsgen>
+                 -DDUMP=${_dd}/expected/features.full.json
+                 -DWORK=${CMAKE_CURRENT_BINARY_DIR}/diff_mutated -DNAME=full_location -DWANT_RC=1
+                 "-DNEW_OPS=SET feat-device>version_id=3|SET feat-device>Description>version_id=3"
+                 "-DWANT=VERSION_LOWERED forward feat-device"
+                 "-DWANT_OUT=\"rule\": \"VERSION_LOWERED\",.*\"location\": \"input.h:39\""
+                 -P ${_dd}/check_mutated.cmake)
+set_tests_properties(diff_full_location PROPERTIES LABELS vmsgen_diff TIMEOUT 60)
