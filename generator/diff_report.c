@@ -252,6 +252,34 @@ static const char *sarif_level(enum vg_sev s)
     return s == VG_SEV_ERROR ? "error" : s == VG_SEV_WARNING ? "warning" : "note";
 }
 
+/*
+ * A SARIF artifact URI for a file name: relative names stay relative (to
+ * the directory vmsgen ran in), absolute ones become file:// URIs; bytes
+ * outside RFC 3986's unreserved set (and '/') are percent-encoded.
+ */
+static char *sarif_uri(const char *file, size_t len)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char *uri = vg_xmalloc(3 * len + 8), *o = uri;
+
+    if (len && file[0] == '/')
+        o += sprintf(o, "file://");
+    for (size_t k = 0; k < len; k++) {
+        unsigned char c = (unsigned char)file[k];
+
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+            strchr("-._~/", c)) {
+            *o++ = (char)c;
+        } else {
+            *o++ = '%';
+            *o++ = hex[c >> 4];
+            *o++ = hex[c & 15];
+        }
+    }
+    *o = '\0';
+    return uri;
+}
+
 /* "header.h:21" -> uri "header.h", line 21; anything else is a file without a line. */
 static json_t *sarif_location(const struct vg_finding *f)
 {
@@ -263,8 +291,7 @@ static json_t *sarif_location(const struct vg_finding *f)
     if (colon && colon[1] && strspn(colon + 1, "0123456789") == strlen(colon + 1))
         line = strtol(colon + 1, NULL, 10);
     {
-        char *uri = line > 0 ? vg_diff_format("%.*s", (int)(colon - f->where), f->where) :
-                               vg_xstrdup(f->where);
+        char *uri = sarif_uri(f->where, line > 0 ? (size_t)(colon - f->where) : strlen(f->where));
 
         json_object_set_new(phys, "artifactLocation", json_pack("{s:s}", "uri", uri));
         free(uri);

@@ -239,3 +239,6 @@ add_test(NAME diff_full_location
                  "-DWANT_OUT=\"rule\": \"VERSION_LOWERED\",.*\"location\": \"input.h:39\""
                  -P ${_dd}/check_mutated.cmake)
 set_tests_properties(diff_full_location PROPERTIES LABELS vmsgen_diff TIMEOUT 60)
+# SARIF locations: absolute file names become file:// URIs.
+vms_diff_test(sarif_absolute_uri ${_dd}/base.json ${_dd}/field_removed.json 1
+              EXTRA -DARGS=--format|sarif "-DWANT_OUT=\"uri\": \"file:///[^\"]*/diff/base.json\"")
