@@ -6,7 +6,7 @@
 
 enum { SEC_EOF = 0, SEC_START, SEC_PART, SEC_END, SEC_FULL, SEC_SUB, SEC_VMDESC, SEC_CONFIG, SEC_COMMAND,
        SEC_FOOTER = 0x7e };
-enum section_kind { KIND_VMSD, KIND_RAM, KIND_BUILTIN };
+enum section_kind { KIND_VMSD, KIND_RAM, KIND_BUILTIN, KIND_LIVE };
 
 static const char *const type_names[] = {"eof", "start", "part", "end", "full"};
 
@@ -161,6 +161,35 @@ static json_t *qemu_slot(vt_parse *p, uint32_t id, const char *idstr, json_t *va
     return value;
 }
 
+/*
+ * A live device's START/PART/END payload (vms_register_live): bytes only the
+ * device understands, framed by the section footer. The payload ends at the
+ * first 0x7e + be32 id that is followed by the start of a record (or the
+ * end), the same rule that frames sections of streams without a vmdesc.
+ */
+static int live_payload(vt_parse *p, uint32_t id, json_t *rec)
+{
+    vt_reader *r = p->r;
+    uint64_t start = vt_offset(r);
+
+    for (;;) {
+        uint8_t look[6];
+        bool full = vt_peekn(r, look, 6);
+        bool footer = look[0] == 0x7e && ((uint32_t)look[1] << 24 | (uint32_t)look[2] << 16 |
+                                          (uint32_t)look[3] << 8 | look[4]) == id;
+
+        if ((full && footer && (look[5] <= 0x04 || look[5] == 0x07 || look[5] == 0x08)) ||
+            (!full && vt_peekn(r, look, 5) && footer))
+            break;
+        vt_u8(r, "live section payload or its footer");
+        if (r->failed)
+            return -1;
+    }
+    json_object_set_new(rec, "live", json_true());
+    json_object_set_new(rec, "payload_size", json_integer((json_int_t)(vt_offset(r) - start)));
+    return 0;
+}
+
 static int payload(vt_parse *p, json_t *info, json_t *rec)
 {
     vt_reader *r = p->r;
@@ -174,6 +203,9 @@ static int payload(vt_parse *p, json_t *info, json_t *rec)
     }
     if (kind == KIND_BUILTIN) {
         return vt_builtin_read(p, idstr, version);
+    }
+    if (kind == KIND_LIVE) {
+        return live_payload(p, (uint32_t)json_integer_value(json_object_get(info, "id")), rec);
     }
     json_t *desc = json_object_get(info, "desc");
     if (!json_is_object(desc)) {
@@ -212,6 +244,8 @@ static json_t *section_start(vt_parse *p, int type, uint64_t at, uint32_t *id)
     } else if (!desc && instance == 0 &&
                (strcmp(idstr, "spapr/htab") == 0 || strcmp(idstr, "s390-storage_attributes") == 0)) {
         kind = KIND_BUILTIN;
+    } else if (!desc && type == SEC_START && p->opts->format != VT_FORMAT_QEMU) {
+        kind = KIND_LIVE; /* our live devices: QEMU describes none of its iterative sections */
     } else if (!desc && !p->vmdesc) {
         kind = KIND_VMSD; /* decoded when the trailer comes (pending.c), framed by its footer if none does */
     } else if (!desc) {
@@ -234,7 +268,6 @@ static json_t *section_start(vt_parse *p, int type, uint64_t at, uint32_t *id)
     } else {
         json_decref(qv);
     }
-    (void)type;
     return info;
 }
 

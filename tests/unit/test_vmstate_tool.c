@@ -252,6 +252,82 @@ static void test_pipe_buffer_cap(void **state)
     vt_buffer_cap = VT_BUFFER_CAP;
 }
 
+/* ---- our live sections ---- */
+
+/* A live device whose payloads hold bytes that look like its footer (0x7e + id) but are not. */
+static int tricky_setup(vms_stream_t *s, void *opaque, vms_error_t *err)
+{
+    static const uint8_t bytes[] = {0x7e, 0, 0, 0, 0, 0xff, 0x11};
+
+    (void)opaque;
+    (void)err;
+    vms_put_buffer(s, bytes, sizeof(bytes));
+    return 0;
+}
+
+static int tricky_iterate(vms_stream_t *s, void *opaque, vms_error_t *err)
+{
+    int *left = opaque;
+
+    (void)err;
+    vms_put_be32(s, (uint32_t)*left);
+    return --*left > 0 ? 0 : 1;
+}
+
+static int tricky_complete(vms_stream_t *s, void *opaque, vms_error_t *err)
+{
+    (void)opaque;
+    (void)err;
+    vms_put_u8(s, 0x7e); /* a footer byte at the very end of the payload */
+    return 0;
+}
+
+static const struct vms_live_ops tricky_ops = {
+    .save_setup = tricky_setup, .save_iterate = tricky_iterate, .save_complete = tricky_complete,
+};
+
+static void test_live_sections(void **state)
+{
+    vms_registry_t *r = vms_registry_new("pc-live");
+    vms_stream_t *s = vms_stream_mem_writer();
+    int left = 3;
+    const void *data;
+    uint8_t *buf;
+    size_t len;
+    char err[512];
+
+    (void)state;
+    assert_non_null(r);
+    assert_non_null(s);
+    assert_int_equal(vms_register_live(r, "blob", 0, 1, &tricky_ops, &left), 0);
+    assert_int_equal(vms_save_all(r, s, NULL), 0);
+    data = vms_stream_mem_data(s, &len);
+    buf = malloc(len);
+    assert_non_null(buf);
+    memcpy(buf, data, len);
+    vms_stream_close(s);
+    vms_registry_free(r);
+
+    /* framed by their footers in our format and by verify: START, 3 PART, END */
+    if (parse_bytes(buf, len, VT_FORMAT_VMS, err) != 0)
+        fail_msg("live stream: %s", err);
+    /* QEMU's script cannot read them, and neither does --format qemu */
+    assert_int_equal(parse_bytes(buf, len, VT_FORMAT_QEMU, err), -1);
+    assert_non_null(strstr(err, "section 'blob' instance 0 is not described by the vmdesc"));
+    size_t marker = 0; /* the vmdesc marker 0x06: be32 length to the very end follows */
+    for (size_t i = 0; i + 5 <= len; i++)
+        if (buf[i] == 0x06 && ((size_t)buf[i + 1] << 24 | (size_t)buf[i + 2] << 16 |
+                               (size_t)buf[i + 3] << 8 | buf[i + 4]) == len - i - 5)
+            marker = i;
+    assert_true(marker > 0);
+    for (size_t cut = 0; cut < len; cut++) {
+        if (cut == marker)
+            continue; /* ends right after EOF: a valid stream without a vmdesc */
+        expect_offset_error(buf, cut, VT_FORMAT_VMS, "truncated live stream");
+    }
+    free(buf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -262,6 +338,7 @@ int main(void)
         cmocka_unit_test(test_corpus_random_mutations),
         cmocka_unit_test(test_hostile_vmdesc),
         cmocka_unit_test(test_pipe_buffer_cap),
+        cmocka_unit_test(test_live_sections),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
