@@ -1,9 +1,11 @@
 # consumer.cmake: builds an example as an independent project against the installed package
 # (find_package(vmstate)), the way a device project would, and runs it.
 #   -DSOURCE=<examples/x> -DWORK=<scratch dir> -DPREFIX=<installed prefix> -DGENERATOR=<cmake -G>
-#   -DEXE=<program> -DWANT=<regex of its output> [-DARGS=a|b]
+#   [-DEXE=<program> -DWANT=<regex of its output> [-DARGS=a|b]]   run after the first build
+#   [-DCONFIGURE_ARGS=a|b]  more arguments for the consumer's configure step
 #   [-DC_COMPILER= -DC_FLAGS= -DLINKER_FLAGS= -DBUILD_TYPE=]  the toolchain of the vmstate build
 #   -DCHECKS=<a|b|...>: more checks after the first build, in order:
+#     ctest           the consumer's own tests pass (and there are some)
 #     noop            a second build runs nothing (no vmsgen, and ninja -n has no work)
 #     touch=<file>    touching <file> (relative to the copied source) regenerates the tables
 #     break=<a>=>b    replacing a with b in the annotated header fails the build with the diff
@@ -43,18 +45,22 @@ endforeach()
 if(NOT "${LINKER_FLAGS}" STREQUAL "")
   list(APPEND conf "-DCMAKE_EXE_LINKER_FLAGS=${LINKER_FLAGS}")
 endif()
-must("configure" "${CMAKE_COMMAND}" ${conf})
+string(REPLACE "|" ";" CONFIGURE_ARGS "${CONFIGURE_ARGS}")
+must("configure" "${CMAKE_COMMAND}" ${conf} ${CONFIGURE_ARGS})
 # It is the installed package that was found, not a tree.
 file(STRINGS "${bin}/CMakeCache.txt" found REGEX "^vmstate_DIR:")
 if(NOT found MATCHES "=${PREFIX}/")
   message(FATAL_ERROR "find_package(vmstate) did not find the package in ${PREFIX}: ${found}")
 endif()
 must("first build" "${CMAKE_COMMAND}" --build "${bin}")
-if(NOT out MATCHES "vmsgen: generating")
+if(NOT out MATCHES "vmsgen: ")
   message(FATAL_ERROR "the first build did not run vmsgen:\n${out}")
 endif()
 
 function(check_program)
+  if("${EXE}" STREQUAL "")
+    return()
+  endif()
   string(REPLACE "|" ";" args "${ARGS}")
   must("${EXE}" "${bin}/${EXE}" ${args})
   if(NOT out MATCHES "${WANT}")
@@ -78,7 +84,13 @@ endfunction()
 
 string(REPLACE "|" ";" CHECKS "${CHECKS}")
 foreach(check IN LISTS CHECKS)
-  if(check STREQUAL "noop")
+  if(check STREQUAL "ctest")
+    execute_process(COMMAND "${CMAKE_CTEST_COMMAND}" --output-on-failure WORKING_DIRECTORY "${bin}"
+                    RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+    if(NOT rc STREQUAL "0" OR NOT out MATCHES "100% tests passed, 0 tests failed out of [1-9]")
+      message(FATAL_ERROR "the consumer's tests failed (exit ${rc}):\n${out}")
+    endif()
+  elseif(check STREQUAL "noop")
     check_noop("after the first build")
   elseif(check MATCHES "^touch=(.*)$")
     set(file "${src}/${CMAKE_MATCH_1}")
