@@ -1,5 +1,5 @@
 # consumer.cmake: builds an example as an independent project against the installed package
-# (find_package(vmstate)), the way a device project would, and runs it.
+# (find_package(vmstate)) or a build tree used as one, the way a device project would, and runs it.
 #   -DSOURCE=<examples/x> -DWORK=<scratch dir> -DPREFIX=<installed prefix> -DGENERATOR=<cmake -G>
 #   [-DEXE=<program> -DWANT=<regex of its output> [-DARGS=a|b]]   run after the first build
 #   [-DCONFIGURE_ARGS=a|b]  more arguments for the consumer's configure step
@@ -49,7 +49,7 @@ string(REPLACE "|" ";" CONFIGURE_ARGS "${CONFIGURE_ARGS}")
 must("configure" "${CMAKE_COMMAND}" ${conf} ${CONFIGURE_ARGS})
 # It is the installed package that was found, not a tree.
 file(STRINGS "${bin}/CMakeCache.txt" found REGEX "^vmstate_DIR:")
-if(NOT found MATCHES "=${PREFIX}/")
+if(NOT found MATCHES "=${PREFIX}(/|$)")
   message(FATAL_ERROR "find_package(vmstate) did not find the package in ${PREFIX}: ${found}")
 endif()
 must("first build" "${CMAKE_COMMAND}" --build "${bin}")
