@@ -239,7 +239,7 @@ function(vmstate_add_compat_driver)
   if(NOT runtime_real)
     set(runtime_real "${D_RUNTIME}")
   endif()
-  set(runtime_incs "$<TARGET_PROPERTY:${runtime_real},INTERFACE_INCLUDE_DIRECTORIES>")
+  set(runtime_incs "$<FILTER:$<TARGET_PROPERTY:${runtime_real},INTERFACE_INCLUDE_DIRECTORIES>,INCLUDE,.>")
   add_custom_command(
     OUTPUT "${gen_dir}/${base}.vms.c" "${gen_dir}/${base}.vms.h"
     COMMAND "${CMAKE_COMMAND}" -E make_directory "${gen_dir}"

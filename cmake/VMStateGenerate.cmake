@@ -266,8 +266,9 @@ function(vmstate_generate)
   endif()
 
   # What the compiler sees, transitively: vmstate::runtime's interface brings <vms/annotate.h>.
-  set(incs "$<TARGET_PROPERTY:${tgt},INCLUDE_DIRECTORIES>")
-  set(defs "$<TARGET_PROPERTY:${tgt},COMPILE_DEFINITIONS>")
+  # Empty items (a $<CONFIG:...> definition in another configuration) are filtered out.
+  set(incs "$<FILTER:$<TARGET_PROPERTY:${tgt},INCLUDE_DIRECTORIES>,INCLUDE,.>")
+  set(defs "$<FILTER:$<TARGET_PROPERTY:${tgt},COMPILE_DEFINITIONS>,INCLUDE,.>")
 
   set(sources "")
   set(header_dirs "")

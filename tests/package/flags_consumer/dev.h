@@ -1,0 +1,20 @@
+/* dev.h: parses only with the target's include path and definitions (see CMakeLists.txt). */
+#ifndef DEV_H
+#define DEV_H
+
+#include <stdint.h>
+
+#include <vms/annotate.h>
+
+#include "dev_limits.h"
+
+#if !defined(DEV_MODE) || DEV_MODE != 2 || !defined(DEV_QUEUE_LEN)
+#error "DEV_MODE=2 and DEV_QUEUE_LEN must come from the target's compile definitions"
+#endif
+
+struct VMS_STATE("flagdev", 1, 1) Dev {
+    uint32_t regs[DEV_REGS];
+    uint8_t queue[DEV_QUEUE_LEN];
+};
+
+#endif
