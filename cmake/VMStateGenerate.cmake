@@ -275,6 +275,7 @@ function(vmstate_generate)
   foreach(header IN LISTS headers)
     get_filename_component(base "${header}" NAME_WLE)
     get_filename_component(hdir "${header}" DIRECTORY)
+    get_filename_component(hname "${header}" NAME)
     list(APPEND header_dirs "${hdir}")
     set(gen "${out}/${base}.vms")
     _vmstate_generate_claim("${G_TARGET}" "${gen}.c")
@@ -289,7 +290,7 @@ function(vmstate_generate)
               "$<$<BOOL:${defs}>:-D$<JOIN:${defs},;-D>>" ${G_OPTIONS} -o "${out}" --depfile "${gen}.d" "${header}"
       DEPENDS ${vmsgen_depends} "${header}"
       DEPFILE "${gen}.d"
-      COMMENT "vmsgen: generating ${base}.vms.c and ${base}.vms.h from ${base}.h"
+      COMMENT "vmsgen: generating ${base}.vms.c and ${base}.vms.h from ${hname}"
       COMMAND_EXPAND_LISTS
       VERBATIM)
     list(APPEND sources "${gen}.c" "${gen}.h")
