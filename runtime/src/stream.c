@@ -207,7 +207,7 @@ vms_stream_t *vms_stream_new(const struct vms_transport_ops *ops, void *ctx, int
 
     if (problem)
         vms_error_set(err, VMS_ERR_INVAL, 0, -1, NULL, "cannot create stream: %s", problem);
-    else if (!(s = stream_alloc(mode, VMSP_STREAM_BUF)))
+    else if (!(s = stream_alloc(mode, mode == VMS_WRITE ? VMSP_STREAM_WBUF : VMSP_STREAM_BUF)))
         vms_error_set(err, VMS_ERR_NOMEM, 0, -1, NULL, "cannot allocate a stream buffer");
     if (s) {
         s->ops = ops;

@@ -113,7 +113,9 @@ static void check_cap(uint64_t cap, uint64_t total)
     assert_non_null(f);
     s = limited_writer(f, cap);
     produce(s, total);
+    assert_int_equal(vms_stream_flush(s), 0);
     vms_stream_get_stats(s, &st);
+    assert_int_equal(st.bytes_written, total);
     assert_int_equal(vms_stream_close(s), 0);
     assert_int_equal(f->total, total);
     window = max_window(f);
