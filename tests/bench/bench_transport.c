@@ -18,9 +18,9 @@
 #include <vms/vms.h>
 
 #define RAW_CHUNK (64 * 1024) /* the plain loop's read()/write() size, dd's bs=64k */
-#define PUT_CHUNK 4096        /* the stream writer's puts: through the buffer, as devices do */
 
 static size_t total;
+static size_t put_chunk = 4096; /* -p: the stream writer's puts (below 256 KiB: through its buffer) */
 static uint8_t *data;
 
 static double now_s(void)
@@ -132,9 +132,9 @@ static void stream_write_all(const char *uri)
         fprintf(stderr, "%s\n", e.message);
         exit(1);
     }
-    for (done = 0; done < total; done += PUT_CHUNK)
+    for (done = 0; done < total; done += put_chunk)
         vms_put_buffer(s, data + done % (RAW_CHUNK * 16),
-                       total - done < PUT_CHUNK ? total - done : PUT_CHUNK);
+                       total - done < put_chunk ? total - done : put_chunk);
     if (vms_stream_close(s) != 0)
         die("stream write");
 }
@@ -181,6 +181,7 @@ static double raw_file_run(const char *path)
     int fd;
 
     unlink(path);
+    sync();
     t0 = now_s();
     fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     if (fd < 0)
@@ -195,7 +196,8 @@ static double stream_file_run(const char *path)
     char uri[300];
     double t0;
 
-    unlink(path); /* both runs start from no file, outside the timing */
+    unlink(path); /* both runs start from no file and no dirty pages, outside the timing */
+    sync();
     t0 = now_s();
     snprintf(uri, sizeof(uri), "file:%s", path);
     stream_write_all(uri);
@@ -232,18 +234,21 @@ int main(int argc, char **argv)
     char sock[200], lsock[210], file[200];
     struct pair u = {0, 0}, t = {0, 0}, f = {0, 0};
 
-    while ((opt = getopt(argc, argv, "m:r:")) != -1) {
+    while ((opt = getopt(argc, argv, "m:r:p:")) != -1) {
         if (opt == 'm')
             mib = strtoul(optarg, NULL, 10);
+        else if (opt == 'p')
+            put_chunk = strtoul(optarg, NULL, 10);
         else if (opt == 'r')
             runs = atoi(optarg);
         else {
-            fprintf(stderr, "usage: %s [-m MiB (1024)] [-r runs (3)]\n", argv[0]);
+            fprintf(stderr, "usage: %s [-m MiB (1024)] [-r runs (3)] [-p put bytes (4096)]\n",
+                    argv[0]);
             return 2;
         }
     }
-    if (mib == 0 || runs < 1) {
-        fprintf(stderr, "%s: -m and -r must be positive\n", argv[0]);
+    if (mib == 0 || runs < 1 || put_chunk == 0 || put_chunk > RAW_CHUNK * 16) {
+        fprintf(stderr, "%s: -m, -r and -p must be positive, -p at most 1 MiB\n", argv[0]);
         return 2;
     }
     total = mib * 1024 * 1024;
@@ -257,14 +262,38 @@ int main(int argc, char **argv)
     snprintf(lsock, sizeof(lsock), "unix:%s", sock);
     snprintf(file, sizeof(file), "%s/bench_transport.%d.mig", dir, (int)getpid());
     printf("%zu MiB per run, best of %d; plain loops move %d KiB per call, the stream writer "
-           "puts %d-byte pieces\n",
-           mib, runs, RAW_CHUNK / 1024, PUT_CHUNK);
+           "puts %zu-byte pieces\n",
+           mib, runs, RAW_CHUNK / 1024, put_chunk);
     fflush(stdout);
     /* Alternate baseline and library so that a burst of machine load hits both. */
     for (i = 0; i < runs; i++) {
-        keep_best(&u, raw_socket_run(false, sock), stream_socket_run(lsock, lsock));
-        keep_best(&t, raw_socket_run(true, NULL), stream_socket_run("tcp:127.0.0.1:0", "tcp:127.0.0.1"));
-        keep_best(&f, raw_file_run(file), stream_file_run(file));
+        double raw, lib;
+
+        /* ... and swap who goes first, so that neither always runs on a warmer machine. */
+        if (i % 2) {
+            lib = stream_socket_run(lsock, lsock);
+            raw = raw_socket_run(false, sock);
+        } else {
+            raw = raw_socket_run(false, sock);
+            lib = stream_socket_run(lsock, lsock);
+        }
+        keep_best(&u, raw, lib);
+        if (i % 2) {
+            lib = stream_socket_run("tcp:127.0.0.1:0", "tcp:127.0.0.1");
+            raw = raw_socket_run(true, NULL);
+        } else {
+            raw = raw_socket_run(true, NULL);
+            lib = stream_socket_run("tcp:127.0.0.1:0", "tcp:127.0.0.1");
+        }
+        keep_best(&t, raw, lib);
+        if (i % 2) {
+            lib = stream_file_run(file);
+            raw = raw_file_run(file);
+        } else {
+            raw = raw_file_run(file);
+            lib = stream_file_run(file);
+        }
+        keep_best(&f, raw, lib);
     }
     unlink(file);
     report("unix", u);
