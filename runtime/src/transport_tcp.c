@@ -24,11 +24,11 @@ static bool parse(const char *uri, const char *spec, bool listening, char *host,
     long v = 0;
 
     if (*spec == '[') {
-        const char *close = strchr(spec, ']');
+        const char *rb = strchr(spec, ']');
 
-        colon = close && close[1] == ':' ? close + 1 : NULL;
+        colon = rb && rb[1] == ':' ? rb + 1 : NULL;
         h = spec + 1;
-        hlen = close ? (size_t)(close - h) : 0;
+        hlen = rb ? (size_t)(rb - h) : 0;
         if (!colon || hlen == 0)
             goto bad;
     } else {

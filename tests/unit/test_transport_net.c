@@ -318,6 +318,43 @@ static void test_accept_and_io_timeouts(void **state)
     alarm(0);
 }
 
+/* The reader vanishes: the writer gets VMS_ERR_CLOSED at an offset, never a SIGPIPE or a hang. */
+static void test_tcp_peer_vanishes(void **state)
+{
+    static uint8_t chunk[65536];
+    struct vms_stream_stats st;
+    vms_listener_t *l;
+    vms_stream_t *r, *w;
+    vms_error_t e;
+    char uri[64];
+    int i;
+
+    (void)state;
+    alarm(20);
+    l = vms_listener_open("tcp:127.0.0.1:0", NULL);
+    assert_non_null(l);
+    snprintf(uri, sizeof(uri), "tcp:127.0.0.1:%d", vms_listener_port(l));
+    w = must_open(uri, VMS_WRITE);
+    r = vms_listener_accept(l, NULL);
+    assert_non_null(r);
+    vms_listener_close(l);
+    vms_put_be32(w, 1);
+    assert_int_equal(vms_stream_flush(w), 0);
+    assert_int_equal(vms_get_be32(r), 1);
+    assert_int_equal(vms_stream_close(r), 0);
+    for (i = 0; i < 1024 && !vms_stream_error(w, NULL); i++)
+        vms_put_buffer(w, chunk, sizeof(chunk)); /* at most 64 MiB: far beyond socket buffers */
+    e = stream_error(w);
+    assert_int_equal(e.code, VMS_ERR_CLOSED);
+    assert_contains(e.message, uri);
+    vms_stream_get_stats(w, &st);
+    /* The offset is where the transport stopped taking bytes: all it took, no more. */
+    assert_int_equal(e.offset, (int64_t)st.bytes_written);
+    assert_true(e.offset >= 4);
+    assert_int_equal(vms_stream_close(w), VMS_ERR_CLOSED);
+    alarm(0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -330,6 +367,7 @@ int main(void)
         cmocka_unit_test(test_tcp_connect_timeout),
         cmocka_unit_test(test_tcp_bad_host),
         cmocka_unit_test(test_accept_and_io_timeouts),
+        cmocka_unit_test(test_tcp_peer_vanishes),
     };
 
     signal(SIGPIPE, SIG_DFL); /* a SIGPIPE must never be what ends a writer */
