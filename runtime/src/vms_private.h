@@ -13,10 +13,10 @@
 #define VMSP_STREAM_BUF 32768
 /*
  * A transport writer's buffer: larger, since socket throughput grows with the
- * size of each write (unix sockets most). Rate-limited writes still go out in
- * VMSP_STREAM_BUF pieces.
+ * size of each write (unix sockets most; tests/bench/README.md measured 32,
+ * 64 and 256 KiB). Rate-limited writes still go out in VMSP_STREAM_BUF pieces.
  */
-#define VMSP_STREAM_WBUF (256 * 1024)
+#define VMSP_STREAM_WBUF (64 * 1024)
 
 /* Most subsections one description may list (duplicate detection uses a bitmap). */
 #define VMSP_MAX_SUBSECTIONS 256

@@ -20,7 +20,7 @@
 #define RAW_CHUNK (64 * 1024) /* the plain loop's read()/write() size, dd's bs=64k */
 
 static size_t total;
-static size_t put_chunk = 4096; /* -p: the stream writer's puts (below 256 KiB: through its buffer) */
+static size_t put_chunk = 4096; /* -p: the stream writer's puts (below 64 KiB: through its buffer) */
 static uint8_t *data;
 
 static double now_s(void)
