@@ -281,42 +281,6 @@ uint64_t vms_stream_offset(const vms_stream_t *s)
     return s->base + (s->mode == VMS_WRITE ? s->len : s->pos);
 }
 
-/* ---- rate limit and statistics ---- */
-
-int vms_stream_set_rate_limit(vms_stream_t *s, uint64_t bytes_per_sec)
-{
-    if (s->mode != VMS_WRITE || s->mem)
-        return VMS_ERR_INVAL;
-    vmsp_rate_set(&s->rate, bytes_per_sec);
-    return 0;
-}
-
-uint64_t vms_stream_rate_limit(const vms_stream_t *s)
-{
-    return s->rate.cap;
-}
-
-bool vms_stream_rate_limit_exceeded(vms_stream_t *s)
-{
-    return s->mode == VMS_WRITE && vmsp_rate_exceeded(&s->rate, s->len);
-}
-
-void vms_stream_set_clock(vms_stream_t *s, const struct vms_clock *clock)
-{
-    vmsp_rate_set_clock(&s->rate, clock);
-}
-
-void vms_stream_get_stats(const vms_stream_t *s, struct vms_stream_stats *st)
-{
-    memset(st, 0, sizeof(*st));
-    if (s->mode == VMS_WRITE)
-        st->bytes_written = s->mem ? s->len : s->moved;
-    else
-        st->bytes_read = s->mem ? s->pos : s->moved;
-    st->rate_waits = s->rate.waits;
-    st->rate_wait_ns = s->rate.wait_ns;
-}
-
 /* ---- writing ---- */
 
 static inline bool can_put(const vms_stream_t *s, size_t n)
