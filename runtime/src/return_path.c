@@ -83,15 +83,16 @@ uint32_t vms_rp_msg_u32(const struct vms_rp_msg *msg)
 static void bad(vms_stream_t *rp, uint64_t at, const char *what, uint16_t type, uint16_t len)
 {
     vms_stream_set_error(rp, VMS_ERR_FORMAT, 0,
-                         "return path message at offset %llu: %s (type %u %s, length %u)",
-                         (unsigned long long)at, what, type, vms_rp_type_name(type), len);
+                         "%s: return path message at offset %llu: %s (type %u %s, length %u)",
+                         vmsp_stream_name(rp), (unsigned long long)at, what, type,
+                         vms_rp_type_name(type), len);
 }
 
 /* Nothing arrived in time: not sticky, the caller may wait again. */
-static int timed_out(vms_error_t *err, long timeout_ms)
+static int timed_out(vms_stream_t *rp, vms_error_t *err, long timeout_ms)
 {
-    vms_error_set(err, VMS_ERR_TIMEOUT, 0, -1, NULL, "no return path message within %ld ms",
-                  timeout_ms);
+    vms_error_set(err, VMS_ERR_TIMEOUT, 0, (int64_t)vms_stream_offset(rp), NULL,
+                  "%s: no return path message within %ld ms", vmsp_stream_name(rp), timeout_ms);
     return VMS_ERR_TIMEOUT;
 }
 
@@ -104,15 +105,16 @@ int vms_rp_recv(vms_stream_t *rp, struct vms_rp_msg *msg, long timeout_ms, vms_e
     if (vmsp_stream_failed(rp))
         return vms_stream_error(rp, err);
     if (rp->mode != VMS_READ) {
-        vms_error_set(err, VMS_ERR_INVAL, 0, -1, NULL, "return path: not a reading stream");
+        vms_error_set(err, VMS_ERR_INVAL, 0, -1, NULL, "%s: not a reading stream",
+                      vmsp_stream_name(rp));
         return VMS_ERR_INVAL;
     }
     if (rp->len == rp->pos && !rp->mem && !rp->eof) {
         ready = vmsp_fd_wait(rp, timeout_ms);
         if (ready == 0)
-            return timed_out(err, timeout_ms);
+            return timed_out(rp, err, timeout_ms);
         if (ready < 0) {
-            vms_stream_set_error(rp, ready, 0, "return path: cannot wait for data");
+            vms_stream_set_error(rp, ready, 0, "%s: cannot wait for data", vmsp_stream_name(rp));
             return vms_stream_error(rp, err);
         }
     }

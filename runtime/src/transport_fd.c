@@ -266,6 +266,13 @@ static struct fd_ctx *fd_of(vms_stream_t *s)
     return s && s->ops == &fd_ops ? s->ctx : NULL;
 }
 
+const char *vmsp_stream_name(const vms_stream_t *s)
+{
+    if (s->ops == &fd_ops)
+        return ((const struct fd_ctx *)s->ctx)->what;
+    return s->ops ? s->ops->name : "memory stream";
+}
+
 int vms_stream_set_timeout(vms_stream_t *s, long timeout_ms)
 {
     struct fd_ctx *c = fd_of(s);

@@ -167,6 +167,8 @@ long vmsp_now_ms(void);
  * reverse direction of a socket stream (see vms_stream_return_path()).
  */
 int vmsp_fd_wait(vms_stream_t *s, long timeout_ms);
+/* What to call @s in messages: its URI for descriptor streams, else the transport's name. */
+const char *vmsp_stream_name(const vms_stream_t *s);
 vms_stream_t *vmsp_fd_return_path(vms_stream_t *s, vms_error_t *err);
 
 

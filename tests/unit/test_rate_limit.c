@@ -210,6 +210,29 @@ static void test_counters_and_misuse(void **state)
     free(f);
 }
 
+/* The default clock (CLOCK_MONOTONIC, nanosleep) really sleeps; only counters are checked. */
+static void test_real_clock(void **state)
+{
+    struct fake *f = calloc(1, sizeof(*f));
+    static uint8_t bytes[100000];
+    struct vms_stream_stats st;
+    vms_stream_t *s;
+
+    (void)state;
+    assert_non_null(f);
+    s = vms_stream_new(&rec_ops, f, VMS_WRITE, NULL);
+    assert_non_null(s);
+    vms_stream_set_clock(s, NULL);
+    assert_int_equal(vms_stream_set_rate_limit(s, 1000000), 0); /* 100 KB: about 50 ms of sleep */
+    vms_put_buffer(s, bytes, sizeof(bytes));
+    assert_int_equal(vms_stream_flush(s), 0);
+    vms_stream_get_stats(s, &st);
+    assert_int_equal(st.bytes_written, sizeof(bytes));
+    assert_true(st.rate_waits > 0 && st.rate_wait_ns > 0);
+    assert_int_equal(vms_stream_close(s), 0);
+    free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -217,6 +240,7 @@ int main(void)
         cmocka_unit_test(test_unlimited),
         cmocka_unit_test(test_exceeded_query),
         cmocka_unit_test(test_counters_and_misuse),
+        cmocka_unit_test(test_real_clock),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -58,7 +58,7 @@ static void converse(vms_stream_t *src, vms_stream_t *dst)
     /* Nothing yet: a timeout that does not stick. */
     vms_error_init(&e);
     assert_int_equal(vms_rp_recv(back_r, &m, 0, &e), VMS_ERR_TIMEOUT);
-    assert_contains(e.message, "no return path message within 0 ms");
+    assert_contains(e.message, " (return path): no return path message within 0 ms");
     assert_int_equal(vms_stream_error(back_r, NULL), 0);
 
     put_primitives(src);
@@ -199,7 +199,8 @@ static void test_malformed(void **state)
     vms_error_t e;
 
     (void)state;
-    bad_message(unknown, sizeof(unknown), VMS_ERR_FORMAT, "offset 0: unknown type (type 9");
+    bad_message(unknown, sizeof(unknown), VMS_ERR_FORMAT,
+                "memory stream: return path message at offset 0: unknown type (type 9");
     bad_message(invalid, sizeof(invalid), VMS_ERR_FORMAT, "unknown type (type 0 INVALID");
     bad_message(huge, sizeof(huge), VMS_ERR_FORMAT, "length exceeds 512 (type 3 REQ_PAGES_ID, length 513)");
     bad_message(short_shut, sizeof(short_shut), VMS_ERR_FORMAT, "wrong length for this type (type 1 SHUT, length 3)");
@@ -234,6 +235,7 @@ static void test_peer_dies_mid_message(void **state)
     vms_error_init(&e);
     assert_int_equal(vms_rp_recv(r, &m, 10000, &e), VMS_ERR_EOF);
     assert_int_equal(e.offset, 5);
+    assert_contains(e.message, "wanted 4 bytes, got 1");
     vms_stream_close(r);
     alarm(0);
 }
