@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -213,6 +215,11 @@ vms_stream_t *vms_listener_accept(vms_listener_t *l, vms_error_t *err)
         return NULL;
     }
     drop_path(l);
+    if (l->port) { /* tcp: the destination's return-path messages are small; send them at once */
+        int one = 1;
+
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    }
     return vmsp_fd_stream(fd, l->uri, VMS_READ, err);
 }
 
