@@ -197,6 +197,10 @@ vms_stream_t *vms_listener_accept(vms_listener_t *l, vms_error_t *err)
     long timeout = vmsp_accept_timeout_ms();
     int fd, ready;
 
+    if (!l) {
+        vms_error_set(err, VMS_ERR_INVAL, 0, -1, NULL, "no listener to accept on");
+        return NULL;
+    }
     if (timeout > 0) {
         ready = wait_until(l->fd, POLLIN, vmsp_now_ms() + timeout);
         if (ready <= 0) {

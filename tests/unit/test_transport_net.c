@@ -270,6 +270,11 @@ static void test_tcp_bad_host(void **state)
     assert_int_equal(e.code, VMS_ERR_INVAL);
     assert_contains(e.message, "tcp:127.0.0.1: expected tcp:HOST:PORT");
     vms_error_init(&e);
+    assert_null(vms_listener_accept(NULL, &e));
+    assert_int_equal(e.code, VMS_ERR_INVAL);
+    assert_int_equal(vms_listener_port(NULL), 0);
+    vms_listener_close(NULL);
+    vms_error_init(&e);
     assert_null(vms_listener_open("file:/tmp/x", &e));
     assert_contains(e.message, "'file:/tmp/x'");
     alarm(0);
