@@ -273,8 +273,9 @@ static int next_subsection(struct ctx *c, const struct vms_desc *d, char *name, 
     *idx = -1;
     if (got == 0 || hdr[0] != SUBSECTION_MARKER)
         return vmsp_check_stream(c);
-    if (got < 2)
-        return vmsp_fail(c, VMS_ERR_EOF, "stream ends inside a subsection header");
+    if (got < 2) /* a transport error under the peek wins over a plain end of stream */
+        return vmsp_check_stream(c) ? c->s->error.code
+                               : vmsp_fail(c, VMS_ERR_EOF, "stream ends inside a subsection header");
     len = hdr[1];
     if (len < plen + 1)
         return 0; /* too short to be ours: belongs to an enclosing description */

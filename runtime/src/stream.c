@@ -173,6 +173,7 @@ static vms_stream_t *stream_alloc(int mode, size_t cap)
         return NULL;
     s->mode = mode;
     vms_error_init(&s->error);
+    vmsp_rate_init(&s->rate);
     if (cap) {
         s->buf = malloc(cap);
         if (!s->buf) {
@@ -206,7 +207,7 @@ vms_stream_t *vms_stream_new(const struct vms_transport_ops *ops, void *ctx, int
 
     if (problem)
         vms_error_set(err, VMS_ERR_INVAL, 0, -1, NULL, "cannot create stream: %s", problem);
-    else if (!(s = stream_alloc(mode, VMSP_STREAM_BUF)))
+    else if (!(s = stream_alloc(mode, mode == VMS_WRITE ? VMSP_STREAM_WBUF : VMSP_STREAM_BUF)))
         vms_error_set(err, VMS_ERR_NOMEM, 0, -1, NULL, "cannot allocate a stream buffer");
     if (s) {
         s->ops = ops;
@@ -302,18 +303,27 @@ static size_t write_all(vms_stream_t *s, const uint8_t *p, size_t len)
     size_t done = 0;
 
     while (done < len && !vmsp_stream_failed(s)) {
+        size_t want = len - done;
         vms_error_t e;
         ssize_t n;
 
+        /* Rate-limited writes go in buffer-sized pieces: the window bound allows one piece over. */
+        if (s->rate.cap) {
+            if (want > VMSP_STREAM_BUF)
+                want = VMSP_STREAM_BUF;
+            vmsp_rate_take(&s->rate, want);
+        }
         vms_error_init(&e);
-        n = s->ops->write(s->ctx, p + done, len - done, &e);
-        if (n > 0 && (size_t)n <= len - done)
+        n = s->ops->write(s->ctx, p + done, want, &e);
+        if (n > 0 && (size_t)n <= want) {
             done += (size_t)n;
+            s->moved += (size_t)n;
+        }
         else if (n < 0)
             adopt(s, n, &e, s->base + done, "write");
         else
             fail_at(s, VMS_ERR_IO, 0, s->base + done,
-                    "%s transport accepted %zd of %zu bytes", s->ops->name, n, len - done);
+                    "%s transport accepted %zd of %zu bytes", s->ops->name, n, want);
     }
     return done;
 }
@@ -502,8 +512,10 @@ static size_t read_once(vms_stream_t *s, uint8_t *dst, size_t len)
 
     vms_error_init(&e);
     n = s->ops->read(s->ctx, dst, len, &e);
-    if (n > 0 && (size_t)n <= len)
+    if (n > 0 && (size_t)n <= len) {
+        s->moved += (size_t)n;
         return (size_t)n;
+    }
     if (n == 0)
         s->eof = true;
     else if (n < 0)
