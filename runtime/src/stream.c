@@ -173,6 +173,7 @@ static vms_stream_t *stream_alloc(int mode, size_t cap)
         return NULL;
     s->mode = mode;
     vms_error_init(&s->error);
+    vmsp_rate_init(&s->rate);
     if (cap) {
         s->buf = malloc(cap);
         if (!s->buf) {
@@ -280,6 +281,42 @@ uint64_t vms_stream_offset(const vms_stream_t *s)
     return s->base + (s->mode == VMS_WRITE ? s->len : s->pos);
 }
 
+/* ---- rate limit and statistics ---- */
+
+int vms_stream_set_rate_limit(vms_stream_t *s, uint64_t bytes_per_sec)
+{
+    if (s->mode != VMS_WRITE || s->mem)
+        return VMS_ERR_INVAL;
+    vmsp_rate_set(&s->rate, bytes_per_sec);
+    return 0;
+}
+
+uint64_t vms_stream_rate_limit(const vms_stream_t *s)
+{
+    return s->rate.cap;
+}
+
+bool vms_stream_rate_limit_exceeded(vms_stream_t *s)
+{
+    return s->mode == VMS_WRITE && vmsp_rate_exceeded(&s->rate, s->len);
+}
+
+void vms_stream_set_clock(vms_stream_t *s, const struct vms_clock *clock)
+{
+    vmsp_rate_set_clock(&s->rate, clock);
+}
+
+void vms_stream_get_stats(const vms_stream_t *s, struct vms_stream_stats *st)
+{
+    memset(st, 0, sizeof(*st));
+    if (s->mode == VMS_WRITE)
+        st->bytes_written = s->mem ? s->len : s->moved;
+    else
+        st->bytes_read = s->mem ? s->pos : s->moved;
+    st->rate_waits = s->rate.waits;
+    st->rate_wait_ns = s->rate.wait_ns;
+}
+
 /* ---- writing ---- */
 
 static inline bool can_put(const vms_stream_t *s, size_t n)
@@ -302,18 +339,27 @@ static size_t write_all(vms_stream_t *s, const uint8_t *p, size_t len)
     size_t done = 0;
 
     while (done < len && !vmsp_stream_failed(s)) {
+        size_t want = len - done;
         vms_error_t e;
         ssize_t n;
 
+        /* Rate-limited writes go in buffer-sized pieces: the window bound allows one piece over. */
+        if (s->rate.cap) {
+            if (want > VMSP_STREAM_BUF)
+                want = VMSP_STREAM_BUF;
+            vmsp_rate_take(&s->rate, want);
+        }
         vms_error_init(&e);
-        n = s->ops->write(s->ctx, p + done, len - done, &e);
-        if (n > 0 && (size_t)n <= len - done)
+        n = s->ops->write(s->ctx, p + done, want, &e);
+        if (n > 0 && (size_t)n <= want) {
             done += (size_t)n;
+            s->moved += (size_t)n;
+        }
         else if (n < 0)
             adopt(s, n, &e, s->base + done, "write");
         else
             fail_at(s, VMS_ERR_IO, 0, s->base + done,
-                    "%s transport accepted %zd of %zu bytes", s->ops->name, n, len - done);
+                    "%s transport accepted %zd of %zu bytes", s->ops->name, n, want);
     }
     return done;
 }
@@ -502,8 +548,10 @@ static size_t read_once(vms_stream_t *s, uint8_t *dst, size_t len)
 
     vms_error_init(&e);
     n = s->ops->read(s->ctx, dst, len, &e);
-    if (n > 0 && (size_t)n <= len)
+    if (n > 0 && (size_t)n <= len) {
+        s->moved += (size_t)n;
         return (size_t)n;
+    }
     if (n == 0)
         s->eof = true;
     else if (n < 0)

@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -22,7 +23,10 @@ enum fd_kind {
 
 struct fd_ctx {
     int fd;
+    int mode;             /* VMS_READ or VMS_WRITE */
     enum fd_kind kind;
+    long timeout_ms;      /* vms_stream_set_timeout(); 0: wait forever */
+    bool shut_on_close;   /* a return path shares the socket: shut our direction down on close */
     vmsp_close_hook hook; /* run after close(fd), or NULL */
     void *hook_arg;
     char what[]; /* the URI, for messages */
@@ -49,11 +53,45 @@ static bool retry(int fd, short events)
            ((errno == EAGAIN || errno == EWOULDBLOCK) && wait_ready(fd, events));
 }
 
+/* Polls for @events within @ms (> 0); 1 ready, 0 timed out, -1 error with errno. */
+static int poll_for(int fd, short events, long ms)
+{
+    struct pollfd p = {.fd = fd, .events = events};
+    long deadline = vmsp_now_ms() + ms, left;
+    int n;
+
+    do {
+        left = deadline - vmsp_now_ms();
+        n = poll(&p, 1, left > 0 ? (int)(left > 1000000 ? 1000000 : left) : 0);
+    } while (n < 0 && errno == EINTR);
+    return n;
+}
+
+/* With a timeout, waits for the peer first; false (with @err set) when it never came. */
+static bool peer_ready(struct fd_ctx *c, short events, vms_error_t *err)
+{
+    int n;
+
+    if (c->timeout_ms <= 0 || c->kind == FD_FILE)
+        return true;
+    n = poll_for(c->fd, events, c->timeout_ms);
+    if (n > 0)
+        return true;
+    if (n < 0)
+        io_error(err, errno, "wait for", c->what);
+    else
+        vms_error_set(err, VMS_ERR_TIMEOUT, 0, -1, NULL, "%s: the peer %s for %ld ms", c->what,
+                      events == POLLIN ? "sent nothing" : "took no bytes", c->timeout_ms);
+    return false;
+}
+
 static ssize_t fd_read(void *ctx, void *buf, size_t len, vms_error_t *err)
 {
     struct fd_ctx *c = ctx;
     ssize_t n;
 
+    if (!peer_ready(c, POLLIN, err))
+        return err->code ? err->code : VMS_ERR_TIMEOUT;
     while ((n = read(c->fd, buf, len)) < 0 && retry(c->fd, POLLIN))
         ;
     return n >= 0 ? n : io_error(err, errno, "read from", c->what);
@@ -97,6 +135,8 @@ static ssize_t fd_write(void *ctx, const void *buf, size_t len, vms_error_t *err
     struct fd_ctx *c = ctx;
     ssize_t n;
 
+    if (!peer_ready(c, POLLOUT, err))
+        return err->code ? err->code : VMS_ERR_TIMEOUT;
     for (;;) {
         if (c->kind == FD_SOCKET)
             n = send(c->fd, buf, len, MSG_NOSIGNAL);
@@ -119,6 +159,9 @@ static int fd_close(void *ctx, vms_error_t *err)
     struct fd_ctx *c = ctx;
     int rc = 0;
 
+    /* The peer must see the end of our direction even while a return path keeps the socket open. */
+    if (c->shut_on_close)
+        shutdown(c->fd, c->mode == VMS_WRITE ? SHUT_WR : SHUT_RD);
     /* Linux frees the descriptor even when close() reports EINTR: never retry. */
     if (close(c->fd) < 0 && errno != EINTR)
         rc = io_error(err, errno, "close", c->what);
@@ -169,6 +212,9 @@ vms_stream_t *vmsp_fd_stream_hooked(int fd, const char *what, int mode, vmsp_clo
         return NULL;
     }
     c->fd = fd;
+    c->mode = mode;
+    c->timeout_ms = vmsp_io_timeout_ms();
+    c->shut_on_close = false;
     c->hook = hook;
     c->hook_arg = hook_arg;
     c->kind = classify(fd);
@@ -212,4 +258,62 @@ vms_stream_t *vmsp_open_fd(const char *uri, const char *spec, int mode, vms_erro
         return NULL;
     }
     return vmsp_fd_stream(fd, uri, mode, err);
+}
+
+/* The descriptor context of @s, or NULL when @s is not a descriptor stream. */
+static struct fd_ctx *fd_of(vms_stream_t *s)
+{
+    return s && s->ops == &fd_ops ? s->ctx : NULL;
+}
+
+int vms_stream_set_timeout(vms_stream_t *s, long timeout_ms)
+{
+    struct fd_ctx *c = fd_of(s);
+
+    if (!c)
+        return VMS_ERR_UNSUPPORTED;
+    c->timeout_ms = timeout_ms > 0 ? timeout_ms : 0;
+    return 0;
+}
+
+int vmsp_fd_wait(vms_stream_t *s, long timeout_ms)
+{
+    struct fd_ctx *c = fd_of(s);
+    int n;
+
+    if (!c || timeout_ms < 0)
+        return 1;
+    n = poll_for(c->fd, POLLIN, timeout_ms);
+    return n > 0 ? 1 : n == 0 ? 0 : VMS_ERR_IO;
+}
+
+vms_stream_t *vmsp_fd_return_path(vms_stream_t *s, vms_error_t *err)
+{
+    static const char suffix[] = " (return path)";
+    struct fd_ctx *c = fd_of(s);
+    char what[512];
+    vms_stream_t *rp;
+    int fd;
+
+    if (!c || c->kind != FD_SOCKET) {
+        vms_error_set(err, VMS_ERR_UNSUPPORTED, 0, -1, NULL,
+                      "%s: a one-way %s transport has no return path",
+                      c ? c->what : s->mem ? "memory stream" : s->ops->name,
+                      c ? "descriptor" : s->mem ? "memory" : s->ops->name);
+        return NULL;
+    }
+    fd = fcntl(c->fd, F_DUPFD_CLOEXEC, 0);
+    if (fd < 0) {
+        io_error(err, errno, "duplicate", c->what);
+        return NULL;
+    }
+    snprintf(what, sizeof(what), "%.*s%s", (int)(sizeof(what) - sizeof(suffix)), c->what, suffix);
+    rp = vmsp_fd_stream(fd, what, c->mode == VMS_READ ? VMS_WRITE : VMS_READ, err);
+    if (rp) {
+        struct fd_ctx *r = rp->ctx;
+
+        r->timeout_ms = c->timeout_ms;
+        r->shut_on_close = c->shut_on_close = true;
+    }
+    return rp;
 }

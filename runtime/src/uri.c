@@ -12,12 +12,12 @@ static const struct scheme {
 } schemes[] = {
     {"file:", vmsp_open_file},
     {"fd:", vmsp_open_fd},
-    {"tcp:", NULL},
+    {"tcp:", vmsp_open_tcp},
     {"unix:", vmsp_open_unix},
     {"exec:", vmsp_open_exec},
 };
 
-#define ACCEPTED "file:PATH[,offset=N], fd:N, exec:COMMAND or unix:PATH"
+#define ACCEPTED "file:PATH[,offset=N], fd:N, exec:COMMAND, unix:PATH or tcp:HOST:PORT"
 
 vms_stream_t *vms_stream_open(const char *uri, int mode, vms_error_t *err)
 {

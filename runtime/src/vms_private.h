@@ -22,6 +22,31 @@ const char *vmsp_field_type_name(const struct vms_field *f);
 bool vmsp_wire_is_integer(enum vms_wire_type t); /* bool and (u)int8..64 */
 bool vmsp_wire_is_scalar(enum vms_wire_type t);  /* integers, floats, timer */
 
+/*
+ * Writer rate limiting (ratelimit.c): a token bucket refilled at cap bytes/s
+ * holding at most cap/20 (so any 1 s window carries at most 1.05 * cap plus
+ * the one chunk that overdrew it). Tokens count byte-nanoseconds so that
+ * refills are exact.
+ */
+__extension__ typedef __int128 vmsp_i128;
+
+struct vmsp_rate {
+    uint64_t cap;          /* bytes per second; 0: unlimited */
+    vmsp_i128 tokens;      /* byte-nanoseconds available; negative: in debt */
+    uint64_t last_ns;      /* clock reading of the last refill */
+    struct vms_clock clock;
+    uint64_t waits;        /* times the writer slept */
+    uint64_t wait_ns;      /* total sleep asked of the clock */
+};
+
+void vmsp_rate_init(struct vmsp_rate *r);
+void vmsp_rate_set(struct vmsp_rate *r, uint64_t bytes_per_sec);
+void vmsp_rate_set_clock(struct vmsp_rate *r, const struct vms_clock *clock);
+/* Sleeps (on the rate's clock) until a write may start, then debits @n bytes. */
+void vmsp_rate_take(struct vmsp_rate *r, size_t n);
+/* True when @pending more bytes would exceed what the bucket holds now; never sleeps. */
+bool vmsp_rate_exceeded(struct vmsp_rate *r, uint64_t pending);
+
 struct vms_stream {
     const struct vms_transport_ops *ops; /* NULL for memory streams */
     void *ctx;
@@ -35,6 +60,8 @@ struct vms_stream {
     bool mem;                            /* memory stream: buf is the whole data */
     bool borrowed;                       /* mem reader: buf belongs to the caller */
     vms_error_t error;                   /* sticky; error.code == 0 while healthy */
+    uint64_t moved;                      /* bytes the transport read or took */
+    struct vmsp_rate rate;               /* writer rate limit */
 };
 
 /* True once the stream holds an error. */
@@ -82,16 +109,60 @@ typedef int (*vmsp_close_hook)(void *hook_arg, vms_error_t *err);
 vms_stream_t *vmsp_fd_stream_hooked(int fd, const char *what, int mode, vmsp_close_hook hook,
                                     void *hook_arg, vms_error_t *err);
 
-/* exec:COMMAND (transport_exec.c) and unix:PATH (transport_unix.c). */
+/* exec:COMMAND (transport_exec.c), unix:PATH (transport_unix.c), tcp:HOST:PORT (transport_tcp.c). */
 vms_stream_t *vmsp_open_exec(const char *uri, const char *spec, int mode, vms_error_t *err);
 vms_stream_t *vmsp_open_unix(const char *uri, const char *spec, int mode, vms_error_t *err);
+vms_stream_t *vmsp_open_tcp(const char *uri, const char *spec, int mode, vms_error_t *err);
+
+/* The listening halves of unix: and tcp:; NULL with @err naming the URI on failure. */
+vms_listener_t *vmsp_listen_unix(const char *uri, const char *spec, vms_error_t *err);
+vms_listener_t *vmsp_listen_tcp(const char *uri, const char *spec, vms_error_t *err);
 
 /*
- * How long a socket writer keeps retrying a refused connection: the
- * VMS_CONNECT_TIMEOUT_MS environment variable when it holds a decimal number
- * of milliseconds, else 10000.
+ * Socket plumbing shared by unix: and tcp: (socket.c). A listener over the
+ * bound, listening @fd (owned from now on, closed also on failure); @port is
+ * what vms_listener_port() reports; @unlink_path, when not NULL, is removed
+ * once a peer is accepted or the listener closes.
+ */
+vms_listener_t *vmsp_listener_new(const char *uri, int fd, int port, const char *unlink_path,
+                                  vms_error_t *err);
+
+/* The reader side of vms_stream_open(): accepts one peer on @l, then closes @l. */
+vms_stream_t *vmsp_accept_once(vms_listener_t *l, vms_error_t *err);
+
+/*
+ * Connects to the first address of @list that accepts, retrying the whole
+ * list every 50 ms while nobody listens yet (ECONNREFUSED, ENOENT) until
+ * vmsp_connect_timeout_ms(); each attempt is bounded by the time left.
+ * Returns a blocking, close-on-exec descriptor or -1 with @err naming @uri.
+ */
+struct addrinfo;
+int vmsp_connect_retry(const char *uri, const struct addrinfo *list, vms_error_t *err);
+
+/*
+ * Millisecond knobs from the environment (a decimal number, else the default):
+ * VMS_CONNECT_TIMEOUT_MS, how long a socket writer keeps retrying (10000);
+ * VMS_ACCEPT_TIMEOUT_MS, how long a socket reader waits for its peer (0:
+ * forever); VMS_IO_TIMEOUT_MS, the default vms_stream_set_timeout() of
+ * descriptor streams (0: none).
  */
 long vmsp_connect_timeout_ms(void);
+long vmsp_accept_timeout_ms(void);
+long vmsp_io_timeout_ms(void);
+
+/* CLOCK_MONOTONIC in milliseconds. */
+long vmsp_now_ms(void);
+
+/*
+ * Descriptor-stream services (transport_fd.c). vmsp_fd_wait: 1 when the
+ * descriptor under @s is readable (or @s is not a descriptor stream, so the
+ * caller may just block), 0 if nothing arrived within @timeout_ms (< 0:
+ * forever), a negative VMS_ERR_* on a poll failure. vmsp_fd_return_path: the
+ * reverse direction of a socket stream (see vms_stream_return_path()).
+ */
+int vmsp_fd_wait(vms_stream_t *s, long timeout_ms);
+vms_stream_t *vmsp_fd_return_path(vms_stream_t *s, vms_error_t *err);
+
 
 /*
  * A growable text buffer for the JSON vmdesc (json_writer.c). Writes QEMU's

@@ -50,13 +50,89 @@ struct vms_transport_ops {
 /*
  * Opens a stream on a QEMU-style URI: "file:PATH[,offset=N]", "fd:N",
  * "exec:COMMAND" (via /bin/sh -c; the writer feeds its stdin, the reader
- * reads its stdout, close reaps it) or "unix:PATH" (the reader listens and
- * accepts one connection, the writer connects with retries; tcp: arrives
- * with its own module). @mode is VMS_READ or
+ * reads its stdout, close reaps it), "unix:PATH" or "tcp:HOST:PORT" (HOST a
+ * name, an IPv4 address or a bracketed IPv6 address such as [::1]; the
+ * reader may leave HOST empty to listen on every address). For sockets the
+ * reader listens and accepts one connection, the writer connects with
+ * retries (see docs/runtime.md for the timeouts). @mode is VMS_READ or
  * VMS_WRITE. Returns NULL and fills @err (naming the URI) on failure.
  * Free with vms_stream_close().
  */
 vms_stream_t *vms_stream_open(const char *uri, int mode, vms_error_t *err);
+
+/*
+ * The reader side of a socket URI in two steps, so that a caller can learn
+ * the address before the peer connects (tcp: port 0 picks a free port).
+ * vms_listener_open binds and listens on a "unix:" or "tcp:" URI; NULL with
+ * @err naming the URI on failure. Free with vms_listener_close().
+ */
+typedef struct vms_listener vms_listener_t;
+vms_listener_t *vms_listener_open(const char *uri, vms_error_t *err);
+
+/* The TCP port @l listens on (the one the kernel chose for port 0); 0 for unix:. */
+int vms_listener_port(const vms_listener_t *l);
+
+/*
+ * Waits for one peer (at most VMS_ACCEPT_TIMEOUT_MS when that is set, then
+ * VMS_ERR_TIMEOUT) and returns a reading stream over the connection, which
+ * the caller closes. The listener stays open. NULL with @err on failure.
+ */
+vms_stream_t *vms_listener_accept(vms_listener_t *l, vms_error_t *err);
+
+/* Stops listening and frees @l (a unix: path is removed). NULL is fine. */
+void vms_listener_close(vms_listener_t *l);
+
+/*
+ * Bounds every wait of a descriptor stream (fd:, file:, exec:, unix:, tcp:)
+ * for its peer: a read or write that makes no progress for @timeout_ms fails
+ * with VMS_ERR_TIMEOUT at the stream offset. 0 waits forever. The default is
+ * the VMS_IO_TIMEOUT_MS environment variable, else 0. Returns 0, or
+ * VMS_ERR_UNSUPPORTED for memory and custom-transport streams.
+ */
+int vms_stream_set_timeout(vms_stream_t *s, long timeout_ms);
+
+/*
+ * A clock for rate limiting: @now_ns returns monotonic nanoseconds, @sleep_ns
+ * waits that long. Tests pass a fake one to measure the limiter without
+ * sleeping.
+ */
+struct vms_clock {
+    uint64_t (*now_ns)(void *opaque);
+    void (*sleep_ns)(void *opaque, uint64_t ns);
+    void *opaque;
+};
+
+/*
+ * Caps a transport writer at @bytes_per_sec (0: unlimited, the default).
+ * Writes sleep as needed so that over any 1 s window the transport receives
+ * at most 1.05 * cap plus one stream buffer (32 KiB). Returns 0, or
+ * VMS_ERR_INVAL for a reader or a memory stream.
+ */
+int vms_stream_set_rate_limit(vms_stream_t *s, uint64_t bytes_per_sec);
+
+/* The cap set by vms_stream_set_rate_limit() (0: unlimited). */
+uint64_t vms_stream_rate_limit(const vms_stream_t *s);
+
+/*
+ * True when a rate-limited writer has used up its allowance for now, counting
+ * bytes still buffered: a caller producing data in steps (a live iteration)
+ * stops producing and returns. Never blocks. False without a limit.
+ */
+bool vms_stream_rate_limit_exceeded(vms_stream_t *s);
+
+/* Replaces the clock of the rate limiter (NULL: CLOCK_MONOTONIC and nanosleep). */
+void vms_stream_set_clock(vms_stream_t *s, const struct vms_clock *clock);
+
+/* Statistics of a stream. */
+struct vms_stream_stats {
+    uint64_t bytes_written;  /* bytes a writer's transport took (memory writers: all) */
+    uint64_t bytes_read;     /* bytes a reader's transport delivered (memory readers: consumed) */
+    uint64_t rate_waits;     /* times the rate limiter made the writer sleep */
+    uint64_t rate_wait_ns;   /* total time it asked to sleep */
+};
+
+/* Fills @st for @s. */
+void vms_stream_get_stats(const vms_stream_t *s, struct vms_stream_stats *st);
 
 /*
  * Wraps a transport. The stream takes ownership of @ctx: ops->close is

@@ -8,6 +8,7 @@
 #include <vms/engine.h>
 #include <vms/live.h>
 #include <vms/registry.h>
+#include <vms/return_path.h>
 
 /* Version of the library, as a string and as a number (major*10000 + minor*100 + patch). */
 #define VMS_VERSION_STRING "0.1.0"
