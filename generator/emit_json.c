@@ -28,6 +28,7 @@ struct jw {
     int depth;
     bool first;           /* no member written yet at this level */
     bool lines;           /* VG_JSON_LINES: whitespace only between sections */
+    bool full;            /* VG_JSON_FULL: struct-level vms_ facts too */
     struct jw_memo *memo; /* nested descriptions already written */
 };
 
@@ -278,7 +279,8 @@ static void emit_nested(struct jw *w, const struct vg_desc *d)
     struct jw_memo_entry *e = memo_find(w->memo, d, depth);
 
     if (!e) {
-        struct jw m = {.depth = w->depth, .first = true, .memo = w->memo, .lines = w->lines};
+        struct jw m = {.depth = w->depth, .first = true, .memo = w->memo, .lines = w->lines,
+                       .full = w->full};
 
         emit_desc(&m, d, d->name, d->version, d->min_version, -1);
         e = memo_add(w->memo, d, depth, m.text);
@@ -303,6 +305,62 @@ static uint64_t field_size(const struct vg_field *f)
     if (t->kind == VG_T_POINTER && t->elem)
         t = t->elem;                            /* the pointed-to element */
     return t->size;
+}
+
+/* "vms_source": "header.h:line" (the header's base name), when @loc has a file. */
+static void emit_source(struct jw *w, struct vg_loc loc)
+{
+    const char *slash = loc.file ? strrchr(loc.file, '/') : NULL;
+
+    if (!loc.file)
+        return;
+    jw_key(w, K("vms_source")); /* "file:line", the string jw_str would write */
+    jw_putc(w, '"');
+    jw_string_body(w, slash ? slash + 1 : loc.file);
+    jw_putc(w, ':');
+    jw_digits(w, loc.line);
+    jw_putc(w, '"');
+}
+
+/*
+ * schema --full: the struct-level facts of description @d (QEMU's checker
+ * counts unknown keys on descriptions as errors, so only --full has them).
+ */
+static void emit_desc_facts(struct jw *w, const struct vg_desc *d)
+{
+    static const char *const hook_key[VG_HOOK_COUNT] = {"pre_save", "post_save", "pre_load",
+                                                        "post_load"};
+    bool any_hook = false;
+
+    jw_str(w, K("vms_struct"), d->ident);
+    if (d->priority)
+        jw_int(w, K("vms_priority"), d->priority);
+    if (d->needed_text)
+        jw_str(w, K("vms_needed"), d->needed_text);
+    if (d->unmigratable)
+        jw_bool(w, K("vms_unmigratable"), true);
+    if (d->check_text)
+        jw_str(w, K("vms_check"), d->check_text);
+    for (int k = 0; k < VG_HOOK_COUNT; k++)
+        any_hook = any_hook || d->hooks[k];
+    if (any_hook) {
+        jw_open(w, K("vms_hooks"), '{');
+        for (int k = 0; k < VG_HOOK_COUNT; k++)
+            if (d->hooks[k])
+                jw_str(w, DYN(hook_key[k]), d->hooks[k]);
+        jw_close(w, '}');
+    }
+    emit_source(w, d->loc);
+}
+
+/* schema --full: what a subsection adds to its description (its needed and place). */
+static void emit_sub_facts(struct jw *w, const struct vg_sub *s)
+{
+    if (s->needed_text)
+        jw_str(w, K("vms_needed"), s->needed_text);
+    if (s->present_path)
+        jw_str(w, K("vms_present"), s->present_path);
+    emit_source(w, s->loc);
 }
 
 /* Our facts QEMU's dump has no key for: vms_-prefixed, on field objects only. */
@@ -337,16 +395,7 @@ static void emit_field_facts(struct jw *w, const struct vg_field *f)
     }
     if (f->renamed_from)
         jw_str(w, K("vms_renamed_from"), f->renamed_from);
-    if (f->member->loc.file) {
-        const char *slash = strrchr(f->member->loc.file, '/');
-
-        jw_key(w, K("vms_source")); /* "file:line", the string jw_str would write */
-        jw_putc(w, '"');
-        jw_string_body(w, slash ? slash + 1 : f->member->loc.file);
-        jw_putc(w, ':');
-        jw_digits(w, f->member->loc.line);
-        jw_putc(w, '"');
-    }
+    emit_source(w, f->member->loc);
 }
 
 static void emit_field(struct jw *w, const struct vg_field *f)
@@ -378,6 +427,8 @@ static void emit_subsections(struct jw *w, const struct vg_desc *d)
                       s->member_desc->min_version, -2);
         else
             emit_desc(w, d, s->name, s->version, s->version, (int)i);
+        if (w->full)
+            emit_sub_facts(w, s);
         jw_close(w, '}');
     }
     jw_close(w, ']');
@@ -400,6 +451,8 @@ static void emit_desc(struct jw *w, const struct vg_desc *d, const char *name, i
     jw_str(w, K("name"), name);
     jw_int(w, K("version_id"), version);
     jw_int(w, K("minimum_version_id"), min_version);
+    if (w->full && sub < 0)
+        emit_desc_facts(w, d);
     for (size_t i = 0; i < d->n_fields; i++)
         any = any || d->fields[i].sub == want;
     if (any) {
@@ -459,7 +512,8 @@ struct vg_json {
 /* Takes the next chunk and renders it; false when none is left. */
 static bool render_next(struct vg_json *j, struct jw_memo *memo)
 {
-    struct jw w = {.depth = 1, .memo = memo, .lines = j->style == VG_JSON_LINES};
+    struct jw w = {.depth = 1, .memo = memo, .lines = (j->style & VG_JSON_LINES) != 0,
+                   .full = (j->style & VG_JSON_FULL) != 0};
     size_t k;
 
     pthread_mutex_lock(&j->lock);
@@ -490,7 +544,7 @@ static void *json_writer(void *arg)
 {
     struct vg_json *j = arg;
     struct jw_memo memo = {0};
-    struct jw head = {.lines = j->style == VG_JSON_LINES};
+    struct jw head = {.lines = (j->style & VG_JSON_LINES) != 0};
 
     jw_putc(&head, '{');
     head.depth = 1;

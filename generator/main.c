@@ -15,13 +15,13 @@
 #include "model.h"
 
 
-#define VMSGEN_VERSION "0.1.0"
+#define VMSGEN_VERSION VG_VERSION
 
 static const char usage_text[] =
     "usage: vmsgen generate [options] HEADER...   write <base>.vms.h, .vms.c and .vms.json per header\n"
     "       vmsgen schema   [options] HEADER...   write the schema (QEMU -dump-vmstate JSON)\n"
     "       vmsgen check    [options] HEADER...   report diagnostics only\n"
-    "       vmsgen diff OLD.json NEW.json [--format text|json] [--accept FILE]\n"
+    "       vmsgen diff OLD.json NEW.json [--format text|json|markdown|sarif] [--accept FILE]\n"
     "                                             compare two schemas (or QEMU dumps) for\n"
     "                                             migration compatibility (exit 1: breaking)\n"
     "       vmsgen --help | --version\n"
@@ -34,6 +34,8 @@ static const char usage_text[] =
     "  --depfile FILE         generate: also write a make-style depfile listing every header read\n"
     "  --compact              schema: no whitespace inside a section, one section per line\n"
     "                         (the style of the .vms.json that generate writes)\n"
+    "  --full                 schema: the whole model, struct-level facts too (vmsgen's own\n"
+    "                         format, read by vmsgen diff; QEMU's checker rejects it)\n"
     "  --target TRIPLE        parse for another target (cross builds), e.g. aarch64-linux-gnu\n"
     "  --sysroot DIR          system headers of that target\n"
     "\n"
@@ -96,6 +98,7 @@ struct cli {
     size_t n_jobs;
     const char *depfile;
     bool compact;             /* schema --compact: a section per line */
+    bool full;                /* schema --full: struct-level vms_ facts too */
     struct vg_front_opts front;
     const char **headers;
     size_t n_headers;
@@ -161,6 +164,10 @@ static int parse_args(int argc, char **argv, struct cli *cli)
             cli->compact = true;
             continue;
         }
+        if (!v && strcmp(argv[i], "--full") == 0) {
+            cli->full = true;
+            continue;
+        }
         if (!v && argv[i][0] == '-' && argv[i][1])
             return usage_error("unknown option '%s'", argv[i]);
         switch (v ? k : 99) {
@@ -179,6 +186,8 @@ static int parse_args(int argc, char **argv, struct cli *cli)
         return usage_error("--depfile applies to 'generate', not '%s'", cli->command);
     if (cli->compact && strcmp(cli->command, "schema") != 0)
         return usage_error("--compact applies to 'schema', not '%s'", cli->command);
+    if (cli->full && strcmp(cli->command, "schema") != 0)
+        return usage_error("--full applies to 'schema', not '%s'", cli->command);
     return 0;
 }
 
@@ -307,7 +316,8 @@ static int write_schema(struct cli *cli, struct vg_diags *d)
         models[i] = &cli->jobs[i]->m;
     if (out) {
         ret = vg_emit_json(models, cli->n_jobs, machine,
-                           cli->compact ? VG_JSON_LINES : VG_JSON_PRETTY, out);
+                           (cli->compact ? VG_JSON_LINES : VG_JSON_PRETTY) |
+                               (cli->full ? VG_JSON_FULL : 0), out);
         if (out != stdout && fclose(out) != 0)
             ret = -1;
     }

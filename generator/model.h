@@ -13,6 +13,9 @@
 /* The runtime descriptor layout (VMS_DESC_ABI) the emitted tables are written for. */
 #define VG_DESC_ABI 2
 
+/* vmsgen's version (--version, SARIF reports). */
+#define VG_VERSION "0.1.0"
+
 /* Wire types; the emitter prints them as the runtime's VMS_WT_* names. */
 enum vg_wire {
     VG_W_BOOL, VG_W_INT8, VG_W_UINT8, VG_W_INT16, VG_W_UINT16, VG_W_INT32, VG_W_UINT32,
@@ -157,9 +160,11 @@ char *vg_base_name(const char *header);
 int vg_emit_c(const struct vg_model *m, const char *header, const char *outdir,
               struct vg_diags *d);
 
+/* How the schema is written: PRETTY or LINES, with FULL or'ed in for `schema --full`. */
 enum vg_json_style {
-    VG_JSON_PRETTY, /* QEMU's dump whitespace: two-space indents, a member per line */
-    VG_JSON_LINES,  /* no whitespace inside a section, one section per line */
+    VG_JSON_PRETTY = 0, /* QEMU's dump whitespace: two-space indents, a member per line */
+    VG_JSON_LINES = 1,  /* no whitespace inside a section, one section per line */
+    VG_JSON_FULL = 2,   /* also struct-level vms_ facts (not QEMU-compatible: our own format) */
 };
 
 /*

@@ -86,20 +86,16 @@ else
     san="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
     export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
     export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-    run_pass "clang ASan+UBSan" "$asan_build" \
-        -DCMAKE_C_COMPILER=clang \
-        -DCMAKE_C_FLAGS="$san" \
-        -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" \
-        -DCMAKE_SHARED_LINKER_FLAGS="-fsanitize=address,undefined" \
-        -DCMAKE_MODULE_LINKER_FLAGS="-fsanitize=address,undefined"
-
-    # The same sanitizers with gcc: each compiler instruments differently and finds other things.
-    run_pass "gcc ASan+UBSan" "$gasan_build" \
-        -DCMAKE_C_COMPILER=gcc \
-        -DCMAKE_C_FLAGS="$san" \
-        -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" \
-        -DCMAKE_SHARED_LINKER_FLAGS="-fsanitize=address,undefined" \
-        -DCMAKE_MODULE_LINKER_FLAGS="-fsanitize=address,undefined"
+    # sanitizer_pass LABEL DIR COMPILER: the whole suite under ASan+UBSan.
+    sanitizer_pass() {
+        local link="-fsanitize=address,undefined"
+        run_pass "$1" "$2" -DCMAKE_C_COMPILER="$3" -DCMAKE_C_FLAGS="$san" \
+            -DCMAKE_EXE_LINKER_FLAGS="$link" -DCMAKE_SHARED_LINKER_FLAGS="$link" \
+            -DCMAKE_MODULE_LINKER_FLAGS="$link"
+    }
+    sanitizer_pass "clang ASan+UBSan" "$asan_build" clang
+    # The same with gcc: each compiler instruments differently and finds other things.
+    sanitizer_pass "gcc ASan+UBSan" "$gasan_build" gcc
 
     # Fuzz smoke: libFuzzer targets (tests/fuzz) built with coverage and sanitizers, their
     # seeds and regression inputs replayed, then fuzzed for VMS_FUZZ_SECONDS in all.

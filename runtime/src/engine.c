@@ -261,6 +261,8 @@ void vmsp_ctx_init(struct ctx *c, vms_stream_t *s, vms_error_t *err, const char 
     c->txn = NULL;
     c->depth = 0;
     c->nframes = 0;
+    memset(c->names, 0, sizeof(c->names));
+    c->names_next = 0;
     vmsp_path_name(c, 0, root ? root : "");
 }
 

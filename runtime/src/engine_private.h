@@ -25,6 +25,12 @@ struct ctx {
     vms_stream_t *s;
     vms_error_t *err;
     struct vmsp_json *desc; /* vmdesc sink while saving, else NULL */
+    /* vmdesc: descriptions known to repeat a field name or not (desc_field_name) */
+    struct {
+        const struct vms_desc *d;
+        bool repeats;
+    } names[8];
+    unsigned names_next;
     struct vmsp_txn *txn;   /* atomic load: allocations and post_load go through it */
     int depth;
     size_t nframes;

@@ -30,23 +30,60 @@ static bool can_compress(const struct vms_field *f)
     return true;
 }
 
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Whether two fields of @d share a name; remembered for the last few descriptions. */
+static bool repeats_names(struct ctx *c, const struct vms_desc *d)
+{
+    const char *stack[64], **names = stack;
+    bool repeats = false;
+
+    for (size_t i = 0; i < sizeof(c->names) / sizeof(c->names[0]); i++)
+        if (c->names[i].d == d)
+            return c->names[i].repeats;
+    if (d->n_fields > sizeof(stack) / sizeof(stack[0]))
+        names = malloc(d->n_fields * sizeof(*names));
+    if (!names)
+        return true; /* out of memory: take the slow, exact path */
+    for (size_t i = 0; i < d->n_fields; i++)
+        names[i] = d->fields[i].name;
+    qsort(names, d->n_fields, sizeof(*names), cmp_names);
+    for (size_t i = 1; i < d->n_fields && !repeats; i++)
+        repeats = strcmp(names[i - 1], names[i]) == 0;
+    if (names != stack)
+        free(names);
+    c->names[c->names_next].d = d;
+    c->names[c->names_next].repeats = repeats;
+    c->names_next = (c->names_next + 1) % (sizeof(c->names) / sizeof(c->names[0]));
+    return repeats;
+}
+
 /* The vmdesc name of a field: "name", or "name[k]" when several fields share it. */
-static void desc_field_name(const struct vms_desc *d, const struct vms_field *f, char *buf,
-                            size_t len)
+static void desc_field_name(struct ctx *c, const struct vms_desc *d, const struct vms_field *f,
+                            char *buf, size_t len)
 {
     int seen = 0, index = -1;
+    size_t n;
 
-    for (size_t i = 0; i < d->n_fields; i++) {
-        if (strcmp(d->fields[i].name, f->name) != 0)
-            continue;
-        if (&d->fields[i] == f)
-            index = seen;
-        seen++;
+    if (repeats_names(c, d)) {
+        for (size_t i = 0; i < d->n_fields; i++) {
+            if (&d->fields[i] == f)
+                index = seen++;
+            else if (strcmp(d->fields[i].name, f->name) == 0)
+                seen++;
+        }
     }
-    if (seen > 1)
+    if (seen > 1) {
         snprintf(buf, len, "%s[%d]", f->name, index);
-    else
-        snprintf(buf, len, "%s", f->name);
+        return;
+    }
+    n = strlen(f->name);
+    n = n < len ? n : len - 1;
+    memcpy(buf, f->name, n);
+    buf[n] = '\0';
 }
 
 static void desc_entry_start(struct ctx *c, const struct vms_desc *d, const struct vms_field *f,
@@ -54,7 +91,7 @@ static void desc_entry_start(struct ctx *c, const struct vms_desc *d, const stru
 {
     char name[VMS_ERROR_PATH_MAX];
 
-    desc_field_name(d, f, name, sizeof(name));
+    desc_field_name(c, d, f, name, sizeof(name));
     vmsp_json_start_object(c->desc, NULL);
     vmsp_json_str(c->desc, "name", name);
     if (n > 1) {

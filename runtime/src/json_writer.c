@@ -81,7 +81,16 @@ static void append_escaped(struct vmsp_json *j, const char *str)
 
     append(j, "\"", 1);
     while (*p) {
-        uint32_t cp = utf8_next(&p);
+        const unsigned char *run = p;
+        uint32_t cp;
+
+        while (*p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\')
+            p++; /* plain ASCII, the common case: copied as one run */
+        if (p > run)
+            append(j, (const char *)run, (size_t)(p - run));
+        if (!*p)
+            break;
+        cp = utf8_next(&p);
 
         switch (cp) {
         case '"': append(j, "\\\"", 2); break;
@@ -157,8 +166,16 @@ void vmsp_json_int(struct vmsp_json *j, const char *key, int64_t value)
 {
     char tmp[32];
 
+    size_t i = sizeof(tmp);
+    uint64_t u = value < 0 ? 0 - (uint64_t)value : (uint64_t)value;
+
     begin_value(j, key);
-    snprintf(tmp, sizeof(tmp), "%" PRId64, value);
-    append_str(j, tmp);
+    do {
+        tmp[--i] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (value < 0)
+        tmp[--i] = '-';
+    append(j, tmp + i, sizeof(tmp) - i);
     j->need_comma = true;
 }

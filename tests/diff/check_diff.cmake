@@ -2,6 +2,7 @@
 #   -DVMSGEN=path -DOLD=file -DNEW=file -DWANT_RC=N
 #   [-DRULE=ID]        the rule id that must be reported
 #   [-DONLY=1]         ... and no finding of any other rule
+#   [-DALSO=ID]        a second rule that must be reported (allowed with ONLY)
 #   [-DARGS="a|b"]     extra arguments ('|'-separated)
 #   [-DWANT_OUT=regex] [-DWANT_ERR=regex]
 foreach(v VMSGEN OLD NEW WANT_RC)
@@ -22,10 +23,14 @@ endif()
 if(DEFINED RULE AND NOT out MATCHES "\\[${RULE}, |\"rule\": \"${RULE}\"")
   message(FATAL_ERROR "no ${RULE} finding\n${ctx}")
 endif()
+if(DEFINED ALSO AND NOT out MATCHES "\\[${ALSO}, ")
+  message(FATAL_ERROR "no ${ALSO} finding\n${ctx}")
+endif()
 if(ONLY)
   string(REGEX MATCHALL "\\[[A-Z_]+, " found "${out}")
+  string(REGEX REPLACE "\\[([A-Z_]+), " "\\1" found "${found}") # '[' would split lists oddly
   foreach(f IN LISTS found)
-    if(NOT f STREQUAL "[${RULE}, ")
+    if(NOT f STREQUAL "${RULE}" AND NOT f STREQUAL "${ALSO}")
       message(FATAL_ERROR "unexpected finding ${f} (only ${RULE} expected)\n${ctx}")
     endif()
   endforeach()

@@ -1,0 +1,25 @@
+# check_vmstate_output.cmake: runs a vmstate command and compares its stdout with a file, byte for byte.
+#   -DCMD="prog|arg|..." -DEXPECTED=file -DOUT=file [-DWORK_DIR=dir]
+if(NOT DEFINED CMD OR NOT DEFINED EXPECTED OR NOT DEFINED OUT)
+  message(FATAL_ERROR "check_vmstate_output.cmake: CMD, EXPECTED and OUT are required")
+endif()
+if(NOT DEFINED WORK_DIR)
+  set(WORK_DIR ".")
+endif()
+string(REPLACE "|" ";" CMD "${CMD}")
+# $ENV{INPUT}: a file (relative to WORK_DIR) fed on standard input.
+set(input)
+if(DEFINED ENV{INPUT})
+  set(input INPUT_FILE "${WORK_DIR}/$ENV{INPUT}")
+endif()
+execute_process(COMMAND ${CMD} WORKING_DIRECTORY "${WORK_DIR}" RESULT_VARIABLE rc OUTPUT_FILE "${OUT}"
+                ERROR_VARIABLE err ${input})
+if(NOT rc STREQUAL "0")
+  message(FATAL_ERROR "exit status ${rc}, expected 0\nstderr:\n${err}")
+endif()
+execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files "${OUT}" "${EXPECTED}" RESULT_VARIABLE same)
+if(NOT same EQUAL 0)
+  execute_process(COMMAND diff -u "${EXPECTED}" "${OUT}" OUTPUT_VARIABLE d)
+  string(SUBSTRING "${d}" 0 3000 d)
+  message(FATAL_ERROR "output differs from ${EXPECTED}:\n${d}")
+endif()
