@@ -18,6 +18,7 @@ struct vmsp_entry {
     bool started;          /* vms_load_all: its START section arrived (live) */
     int load_version;      /* vms_load_all: the version its START section carried (live) */
     bool set_up;           /* load_setup ran (live): load_cleanup is due */
+    uint64_t bytes;        /* the last save: bytes of its sections, headers and footers included */
 };
 
 /* Section types and the footer mark (QEMU's QEMU_VM_*). */

@@ -91,6 +91,7 @@ void vmsp_section_footer(vms_stream_t *s, const struct vmsp_entry *e)
 static int save_section(vms_stream_t *s, struct vmsp_entry *e, struct vmsp_json *j,
                         vms_error_t *err)
 {
+    uint64_t start = vms_stream_offset(s);
     int ret;
 
     vmsp_json_start_object(j, NULL);
@@ -105,6 +106,7 @@ static int save_section(vms_stream_t *s, struct vmsp_entry *e, struct vmsp_json 
         return ret;
     vmsp_section_footer(s, e);
     vmsp_json_end_object(j);
+    e->bytes += vms_stream_offset(s) - start;
     return vms_stream_error(s, err);
 }
 
@@ -150,6 +152,8 @@ int vmsp_save_begin(vms_registry_t *r, vms_stream_t *s, struct vmsp_entry ***ord
 
     if (ret)
         return ret;
+    for (size_t i = 0; i < r->n; i++)
+        r->entries[i].bytes = 0;
     *order = save_order(r);
     if (!*order)
         return vmsp_stream_err(s, err, VMS_ERR_NOMEM, NULL, "out of memory");

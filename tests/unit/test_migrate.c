@@ -332,6 +332,10 @@ static void test_converges(void **state)
     assert_memory_equal(dst.mem.data, src.mem.data, sizeof(src.mem.data));
     assert_int_equal(dst.mem.stamp, checksum(&src.mem));
     assert_int_equal(dst.regs.ctrl, 7);
+    /* per-device bytes: regs is one FULL section (header 18, payload 4, footer 5) */
+    assert_int_equal(vms_registry_device_bytes(src.r, "regs", 0), 27);
+    assert_true(vms_registry_device_bytes(src.r, "mem", 0) >= (uint64_t)PAGES * PAGE);
+    assert_int_equal(vms_registry_device_bytes(src.r, "nope", 0), 0);
     side_free(&src);
     side_free(&dst);
 }
