@@ -233,14 +233,23 @@ function(vmstate_add_compat_driver)
     list(APPEND include_flags -I "${dir}")
     list(APPEND include_dirs "${dir}")
   endforeach()
+  # vmsgen also gets the runtime's include path, which holds <vms/annotate.h> (in this tree and
+  # in an installed package alike), so an installed vmsgen needs no path of its own.
+  get_target_property(runtime_real "${D_RUNTIME}" ALIASED_TARGET)
+  if(NOT runtime_real)
+    set(runtime_real "${D_RUNTIME}")
+  endif()
+  set(runtime_incs "$<FILTER:$<TARGET_PROPERTY:${runtime_real},INTERFACE_INCLUDE_DIRECTORIES>,INCLUDE,.>")
   add_custom_command(
     OUTPUT "${gen_dir}/${base}.vms.c" "${gen_dir}/${base}.vms.h"
     COMMAND "${CMAKE_COMMAND}" -E make_directory "${gen_dir}"
-    COMMAND ${vmsgen_command} generate ${include_flags} -o "${gen_dir}"
+    COMMAND ${vmsgen_command} generate ${include_flags}
+            "$<$<BOOL:${runtime_incs}>:-I$<JOIN:${runtime_incs},;-I>>" -o "${gen_dir}"
             --depfile "${gen_dir}/${base}.vms.d" "${D_HEADER}"
     DEPENDS ${vmsgen_depends} "${D_HEADER}"
     DEPFILE "${gen_dir}/${base}.vms.d"
     COMMENT "vmsgen: tables of ${D_HEADER} for ${D_TARGET}"
+    COMMAND_EXPAND_LISTS
     VERBATIM)
 
   add_executable(${D_TARGET} "${module_dir}/vmstate_compat_driver.c" "${D_FILL}"

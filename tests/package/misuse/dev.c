@@ -1,0 +1,1 @@
+/* misuse test: never compiled (the configure step stops first) */

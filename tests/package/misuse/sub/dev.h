@@ -1,0 +1,1 @@
+struct dev2 { int y; };
