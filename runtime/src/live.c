@@ -36,6 +36,7 @@ static int save_live_section(struct vmsp_entry *e, vms_stream_t *s, uint8_t type
                              int (*fn)(vms_stream_t *, void *, vms_error_t *), const char *what,
                              vms_error_t *err)
 {
+    uint64_t start = vms_stream_offset(s);
     int ret;
 
     vmsp_section_header(s, e, type);
@@ -43,6 +44,7 @@ static int save_live_section(struct vmsp_entry *e, vms_stream_t *s, uint8_t type
     if (ret < 0)
         return ret;
     vmsp_section_footer(s, e);
+    e->bytes += vms_stream_offset(s) - start;
     return vms_stream_error(s, err) ? vms_stream_error(s, err) : ret;
 }
 

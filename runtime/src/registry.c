@@ -143,3 +143,11 @@ int vms_register_live(vms_registry_t *r, const char *idstr, uint32_t instance, i
     e->opaque = opaque;
     return 0;
 }
+
+uint64_t vms_registry_device_bytes(const vms_registry_t *r, const char *idstr, uint32_t instance)
+{
+    for (size_t i = 0; r && idstr && i < r->n; i++)
+        if (r->entries[i].instance == instance && strcmp(r->entries[i].idstr, idstr) == 0)
+            return r->entries[i].bytes;
+    return 0;
+}

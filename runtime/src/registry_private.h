@@ -2,6 +2,8 @@
 #ifndef VMS_REGISTRY_PRIVATE_H
 #define VMS_REGISTRY_PRIVATE_H
 
+#include <stdatomic.h>
+
 #include "vms_private.h"
 
 struct vmsp_entry {
@@ -16,6 +18,7 @@ struct vmsp_entry {
     bool started;          /* vms_load_all: its START section arrived (live) */
     int load_version;      /* vms_load_all: the version its START section carried (live) */
     bool set_up;           /* load_setup ran (live): load_cleanup is due */
+    uint64_t bytes;        /* the last save: bytes of its sections, headers and footers included */
 };
 
 /* Section types and the footer mark (QEMU's QEMU_VM_*). */
@@ -45,6 +48,30 @@ static inline int vmsp_entry_priority(const struct vmsp_entry *e)
  */
 int vmsp_stream_err(vms_stream_t *s, vms_error_t *err, int code, const char *path,
                     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/*
+ * A whole stream in two halves, for vms_save_all() and vms_migrate(): the
+ * checks, the save order (*order, the caller frees it) and the header with
+ * the configuration; then the FULL sections, EOF and the vmdesc trailer.
+ */
+int vmsp_save_begin(vms_registry_t *r, vms_stream_t *s, struct vmsp_entry ***order,
+                    vms_error_t *err);
+int vmsp_save_finish(vms_registry_t *r, struct vmsp_entry **order, vms_stream_t *s,
+                     vms_error_t *err);
+
+/*
+ * What vms_incoming() adds to a load: the commands of a live migration.
+ * @command gets OPEN_RETURN_PATH (1), PING (2) and SWITCHOVER_START (11)
+ * with their data; it returns 0 or a negative VMS_ERR_* with @err filled.
+ */
+struct vmsp_incoming {
+    int (*command)(struct vmsp_incoming *inc, uint16_t cmd, const uint8_t *data, uint16_t len,
+                   vms_error_t *err);
+};
+
+/* vms_load_all() with @inc (NULL: plain) handling the commands. */
+int vmsp_load_stream(vms_registry_t *r, vms_stream_t *s, struct vmsp_incoming *inc,
+                     vms_error_t *err);
 
 /* Writes a section header: type, id, and for START/FULL idstr, instance and version. */
 void vmsp_section_header(vms_stream_t *s, const struct vmsp_entry *e, uint8_t type);
@@ -76,13 +103,27 @@ void vmsp_live_load_cleanup(vms_registry_t *r);
 /* Calls a live device's load_state for one section and checks its outcome. */
 int vmsp_live_load_section(struct vmsp_entry *e, vms_stream_t *s, int version, vms_error_t *err);
 
+struct vmsp_incoming_state;
+
 struct vms_registry {
+    atomic_bool cancelled;  /* vms_migrate_cancel() */
+    struct vmsp_incoming_state *incoming; /* a vms_incoming() in progress, or NULL */
     char *machine;
     struct vmsp_entry *entries;
     size_t n, cap;
     unsigned flags;        /* VMS_LOAD_* */
     uint32_t page_size;
 };
+
+static inline bool vmsp_registry_cancelled(vms_registry_t *r)
+{
+    return atomic_load(&r->cancelled);
+}
+
+static inline void vmsp_registry_set_cancelled(vms_registry_t *r, bool on)
+{
+    atomic_store(&r->cancelled, on);
+}
 
 /* The entry registered as @idstr / @instance, or NULL. */
 struct vmsp_entry *vmsp_registry_find(vms_registry_t *r, const char *idstr, uint32_t instance);

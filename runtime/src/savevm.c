@@ -91,6 +91,7 @@ void vmsp_section_footer(vms_stream_t *s, const struct vmsp_entry *e)
 static int save_section(vms_stream_t *s, struct vmsp_entry *e, struct vmsp_json *j,
                         vms_error_t *err)
 {
+    uint64_t start = vms_stream_offset(s);
     int ret;
 
     vmsp_json_start_object(j, NULL);
@@ -105,6 +106,7 @@ static int save_section(vms_stream_t *s, struct vmsp_entry *e, struct vmsp_json 
         return ret;
     vmsp_section_footer(s, e);
     vmsp_json_end_object(j);
+    e->bytes += vms_stream_offset(s) - start;
     return vms_stream_error(s, err);
 }
 
@@ -143,38 +145,62 @@ static int check_savable(vms_registry_t *r, vms_stream_t *s, vms_error_t *err)
     return vms_stream_error(s, err);
 }
 
-int vms_save_all(vms_registry_t *r, vms_stream_t *s, vms_error_t *err)
+int vmsp_save_begin(vms_registry_t *r, vms_stream_t *s, struct vmsp_entry ***order,
+                    vms_error_t *err)
 {
-    struct vmsp_entry **order;
-    struct vmsp_json j;
-    int ret;
+    int ret = check_savable(r, s, err);
 
-    if (!r || !s)
-        return vms_error_set(err, VMS_ERR_INVAL, 0, -1, NULL, "NULL registry or stream");
-    ret = check_savable(r, s, err);
     if (ret)
         return ret;
-    order = save_order(r);
-    if (!order)
+    for (size_t i = 0; i < r->n; i++)
+        r->entries[i].bytes = 0;
+    *order = save_order(r);
+    if (!*order)
         return vmsp_stream_err(s, err, VMS_ERR_NOMEM, NULL, "out of memory");
+    save_header(r, s);
+    return vms_stream_error(s, err);
+}
+
+int vmsp_save_finish(vms_registry_t *r, struct vmsp_entry **order, vms_stream_t *s,
+                     vms_error_t *err)
+{
+    struct vmsp_json j;
+    int ret = 0;
+
     vmsp_json_init(&j);
     vmsp_json_start_object(&j, NULL);
     vmsp_json_int(&j, "page_size", r->page_size);
     vmsp_json_start_array(&j, "devices");
-    save_header(r, s);
+    for (size_t i = 0; i < r->n && ret == 0; i++)
+        if (sends_full(order[i]))
+            ret = save_section(s, order[i], &j, err);
+    if (ret == 0)
+        ret = save_trailer(s, &j, err);
+    vmsp_json_clear(&j);
+    return ret;
+}
+
+int vms_save_all(vms_registry_t *r, vms_stream_t *s, vms_error_t *err)
+{
+    struct vmsp_entry **order = NULL;
+    int ret;
+
+    if (!r || !s)
+        return vms_error_set(err, VMS_ERR_INVAL, 0, -1, NULL, "NULL registry or stream");
+    ret = vmsp_save_begin(r, s, &order, err);
+    if (ret) {
+        free(order);
+        return ret;
+    }
     /* live devices as in a snapshot: setup, iterations until all are done, completion */
     ret = vmsp_live_setup(order, r->n, s, err);
     while (ret == 0)
         ret = vmsp_live_iterate(order, r->n, s, err);
     if (ret > 0)
         ret = vmsp_live_complete(order, r->n, s, err);
-    for (size_t i = 0; i < r->n && ret == 0; i++)
-        if (sends_full(order[i]))
-            ret = save_section(s, order[i], &j, err);
     if (ret == 0)
-        ret = save_trailer(s, &j, err);
+        ret = vmsp_save_finish(r, order, s, err);
     vmsp_live_cleanup(order, r->n);
-    vmsp_json_clear(&j);
     free(order);
     return ret;
 }
@@ -189,6 +215,7 @@ struct loader {
     struct vmsp_entry **id_entries; /* the entry each of @ids opened */
     size_t n_ids;
     struct vmsp_txn *txn;   /* VMS_LOAD_ATOMIC: every section loads into it */
+    struct vmsp_incoming *inc; /* vms_incoming(): the commands of a live migration */
 };
 
 #define LERR(l, code, ...) vmsp_stream_err((l)->s, (l)->err, code, NULL, __VA_ARGS__)
@@ -432,6 +459,14 @@ static int load_command(struct loader *l)
     case 1:  /* OPEN_RETURN_PATH */
     case 2:  /* PING */
     case 11: /* SWITCHOVER_START */
+        if (l->inc) {
+            uint8_t data[4] = {0};
+
+            vms_get_buffer(l->s, data, len); /* len is 0 or 4: checked above */
+            if (vmsp_stream_failed(l->s))
+                return LERR(l, VMS_ERR_EOF, "truncated command");
+            return l->inc->command(l->inc, cmd, data, len, l->err);
+        }
         vms_stream_skip(l->s, len);
         return vms_stream_error(l->s, l->err);
     default: /* postcopy, PACKAGED, COLO, bitmap recovery */
@@ -514,7 +549,13 @@ static int load_sections(struct loader *l)
 
 int vms_load_all(vms_registry_t *r, vms_stream_t *s, vms_error_t *err)
 {
-    struct loader l = {.r = r, .s = s, .err = err};
+    return vmsp_load_stream(r, s, NULL, err);
+}
+
+int vmsp_load_stream(vms_registry_t *r, vms_stream_t *s, struct vmsp_incoming *inc,
+                     vms_error_t *err)
+{
+    struct loader l = {.r = r, .s = s, .err = err, .inc = inc};
     int ret;
 
     if (!r || !s)

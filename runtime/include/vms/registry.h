@@ -63,6 +63,14 @@ int vms_register_live(vms_registry_t *r, const char *idstr, uint32_t instance, i
  */
 void vms_registry_set_flags(vms_registry_t *r, unsigned flags);
 
+/*
+ * Bytes the last vms_save_all() or vms_migrate() on @r wrote for the device
+ * @idstr / @instance: its sections, headers and footers included (every
+ * PART of a live device added up). 0 for an unknown device or one that sent
+ * nothing.
+ */
+uint64_t vms_registry_device_bytes(const vms_registry_t *r, const char *idstr, uint32_t instance);
+
 /* Target page size written in the vmdesc trailer (default 4096). */
 void vms_registry_set_page_size(vms_registry_t *r, uint32_t page_size);
 

@@ -7,6 +7,7 @@
 #include <vms/desc.h>
 #include <vms/engine.h>
 #include <vms/live.h>
+#include <vms/migrate.h>
 #include <vms/registry.h>
 #include <vms/return_path.h>
 
