@@ -53,7 +53,7 @@ struct vms_live_ops {
      * Writes one PART section's payload: returns 0 when there is more to
      * send, 1 when the device has sent everything it can before it is
      * stopped, negative on error. It should stop when
-     * vms_stream_rate_limited() says the stream's budget is spent.
+     * vms_stream_rate_limit_exceeded() says the stream's budget is spent.
      */
     int (*save_iterate)(vms_stream_t *s, void *opaque, vms_error_t *err);
     /* Writes the END section's payload: the rest, with the device stopped. */
