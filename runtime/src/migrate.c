@@ -166,8 +166,15 @@ static int iterate(struct mig *m)
         m->st.pending = pending;
         if (pending <= m->threshold && can_switch)
             return 0;
-        if (pending == 0) {
-            ret = poll_rp(m, 1); /* nothing to send: only waiting for the acknowledgement */
+        if (pending == 0 || vms_stream_rate_limit_exceeded(m->s)) {
+            /* nothing to send (only waiting for the acknowledgement), or the budget of this
+               window is spent: wait a little instead of spinning */
+            ret = m->rp ? poll_rp(m, pending ? 5 : 1) : 0;
+            if (!m->rp) {
+                struct timespec t = {0, 5 * 1000000L};
+
+                nanosleep(&t, NULL);
+            }
             if (ret)
                 return ret;
             continue;
