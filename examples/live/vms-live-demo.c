@@ -361,7 +361,11 @@ int main(int argc, char **argv)
         if (ret)
             printf(", \"error\": "), json_string(err.message);
         printf("}\n");
-        return ret == 0 && sum == regs.checksum ? 0 : 1;
+        ret = ret == 0 && sum == regs.checksum ? 0 : 1;
+        vms_registry_free(r);
+        free(m.pages);
+        free(m.dirty);
+        return ret;
     }
 
     /* the source: fill the memory, start the guest, migrate */
