@@ -17,6 +17,8 @@ repo=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)
 declare -A seeds=(
   [fuzz_load_all]="$repo/tests/data/golden"
   [fuzz_annot]="$repo/tests/fuzz/seeds/annot"
+  [fuzz_analyze]="$repo/tests/data/golden $repo/tests/data/qemu-7.2"
+  [fuzz_diff]="$repo/tests/fuzz/seeds/diff"
 )
 targets=()
 for t in "${!seeds[@]}"; do
@@ -34,7 +36,7 @@ for t in "${targets[@]}"; do
   corpus=$build/fuzz-corpus/$t
   regress=$repo/tests/regression/$t
   mkdir -p "$corpus"
-  replay=("${seeds[$t]}")
+  read -r -a replay <<<"${seeds[$t]}"
   [[ -d $regress ]] && replay+=("$regress")
   echo "=== run-fuzz: $t: replaying ${replay[*]}"
   if ! "$build/tests/fuzz/$t" -runs=0 -artifact_prefix="$artifacts/$t-" "${replay[@]}" \
