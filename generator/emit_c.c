@@ -844,7 +844,7 @@ static void emit_includes(const struct vg_model *m, struct vg_buf *out, const ch
         const struct vg_desc *desc = m->descs[i];
         bool seen = false;
 
-        if (desc->local || !(desc->used_nested || desc->n_subs))
+        if (desc->local || !(desc->used_nested || desc->used_as_sub || desc->n_subs))
             continue;
         for (size_t k = 0; k < n_done; k++)
             seen = seen || strcmp(done[k], desc->rec->loc.file) == 0;

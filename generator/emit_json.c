@@ -592,7 +592,7 @@ struct vg_json *vg_json_start(const struct vg_model *const *models, size_t n_mod
             const struct vg_desc *d = models[k]->descs[i];
 
             /* sections only: a description used nested here is part of its users */
-            if (d->local && !d->used_nested)
+            if (d->local && !d->used_nested && !d->used_as_sub)
                 j->sections[j->n_sections++] = d;
         }
     }

@@ -588,6 +588,7 @@ static bool build_member_sub(struct builder *b, const struct vg_member *m, const
     }
     s = add_sub(b->desc, ma->sub_name, ma->sub_loc);
     s->member_desc = md;
+    md->used_as_sub = true;
     s->member_path = vg_xstrdup(c_path);
     s->needed_text = vg_xstrdup(ma->sub_needed);
     s->needed = vg_expr_clone(ma->sub_needed_expr);

@@ -96,6 +96,7 @@ struct vg_desc {
     struct vg_loc loc;
     bool local;               /* defined in the header being generated (emitted here) */
     bool used_nested;         /* some field uses it as a nested description */
+    bool used_as_sub;         /* some member subsection (VMS_SUBSECTION on a member) uses it */
     bool built;               /* fields resolved */
     struct vg_field *fields;
     size_t n_fields, cap_fields;
