@@ -227,7 +227,7 @@ vms_diff_mutated(unused_shrunk 1 NEW "SET ${_io}>2={\"field\":\"ext_a\",${_f4}"
                  CHECKER "1 ioapic: expected field \"irr\", got \"ioredtbl\"; skipping rest")
 vms_diff_mutated(unused_overshoot 1 NEW "SET ${_io}>2={\"field\":\"ext_a\",\"version_id\":0,\"field_exists\":false,\"size\":12}"
                  WANT "UNUSED_SIZE_CHANGED both ioapic/ext_a|VERSION_NOT_BUMPED both ioapic"
-                 CHECKER "1 ioapic: unused size mismatch near \"irr\"")
+                 CHECKER "1 ioapic: unused size mismatch near \" ioredtbl\"")
 
 # With schema --full, a section-level finding is placed at the description's vms_source.
 add_test(NAME diff_full_location
