@@ -297,7 +297,7 @@ int main(int argc, char **argv)
     vms_error_t err;
     int ret;
 
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1; i < argc; i += 2) { /* options and their values, in pairs */
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         uint64_t *num = NULL;
 
@@ -326,7 +326,6 @@ int main(int argc, char **argv)
             return usage_error("unknown option", a);
         if (num && parse_size(v, num))
             return usage_error("bad number for", a);
-        i++;
     }
     if (!incoming == !migrate)
         return usage_error("give exactly one of --incoming URI and --migrate URI", NULL);
