@@ -19,6 +19,8 @@ declare -A seeds=(
   [fuzz_annot]="$repo/tests/fuzz/seeds/annot"
   [fuzz_analyze]="$repo/tests/data/golden $repo/tests/data/qemu-7.2"
   [fuzz_diff]="$repo/tests/fuzz/seeds/diff"
+  [fuzz_load_realdev]="$repo/tests/fuzz/seeds/realdev"
+  [fuzz_return_path]="$repo/tests/fuzz/seeds/return_path"
 )
 targets=()
 for t in "${!seeds[@]}"; do
