@@ -2,11 +2,11 @@
 # run-fuzz.sh BUILD_DIR [SECONDS]: runs every libFuzzer target of BUILD_DIR (configured with
 # -DVMS_BUILD_FUZZ=ON, see CMakeLists.txt here) for SECONDS in all (default 60), split evenly.
 #
-# Each target first replays its seeds and the saved regression inputs of
-# tests/regression/<target>/ once, then fuzzes from a working corpus kept in
+# Each target first replays its seeds and the saved regression inputs
+# (tests/regression/issue_<n>/<target>-*) once, then fuzzes from a working corpus kept in
 # BUILD_DIR/fuzz-corpus/<target> (so later runs go on where earlier ones stopped).
 # A crash, leak, timeout or out-of-memory stops the run with exit 1 and leaves the input in
-# BUILD_DIR/fuzz-artifacts/; copy it into tests/regression/<target>/ with the fix.
+# BUILD_DIR/fuzz-artifacts/; copy it into tests/regression/issue_<n>/ with the fix.
 set -uo pipefail
 
 [[ $# -ge 1 ]] || { sed -n '2,3p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
@@ -36,10 +36,11 @@ mkdir -p "$artifacts"
 status=0
 for t in "${targets[@]}"; do
   corpus=$build/fuzz-corpus/$t
-  regress=$repo/tests/regression/$t
   mkdir -p "$corpus"
   read -r -a replay <<<"${seeds[$t]}"
-  [[ -d $regress ]] && replay+=("$regress")
+  for f in "$repo"/tests/regression/issue_*/"$t"-*; do
+    [[ -f $f ]] && replay+=("$f")
+  done
   echo "=== run-fuzz: $t: replaying ${replay[*]}"
   if ! "$build/tests/fuzz/$t" -runs=0 -artifact_prefix="$artifacts/$t-" "${replay[@]}" \
        >"$build/fuzz-$t.replay.log" 2>&1; then
