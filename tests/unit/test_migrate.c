@@ -202,6 +202,8 @@ static const struct vms_desc regs_desc = {
 /* ---- the two sides ---- */
 
 struct side {
+    bool tcp;             /* run_pair: loopback TCP instead of a unix socket */
+    long die_after;       /* destination: read this many bytes, then drop the connection (> 0) */
     struct mem mem;
     struct regs regs;
     vms_registry_t *r;
@@ -276,6 +278,20 @@ static void *run_dest(void *arg)
         return NULL;
     }
     vms_stream_set_timeout(st, 10000);
+    if (d->die_after > 0) { /* a destination that dies mid-stream */
+        static uint8_t sink[4096];
+
+        for (long left = d->die_after; left > 0;) {
+            size_t k = left < (long)sizeof(sink) ? (size_t)left : sizeof(sink);
+
+            if (vms_get_buffer(st, sink, k) != k)
+                break;
+            left -= (long)k;
+        }
+        vms_stream_close(st);
+        d->ret = VMS_ERR_CLOSED;
+        return NULL;
+    }
     d->ret = vms_incoming(d->r, st, &p, &d->err);
     vms_stream_close(st);
     return NULL;
@@ -286,11 +302,18 @@ static void run_pair(struct side *src, struct side *dst, void *(*extra)(void *),
 {
     pthread_t a, b, c;
 
-    snprintf(dst->uri, sizeof(dst->uri), "unix:/tmp/vms-test-migrate-%d-%p", (int)getpid(),
-             (void *)dst);
-    memcpy(src->uri, dst->uri, sizeof(src->uri));
-    dst->l = vms_listener_open(dst->uri, &dst->err);
-    assert_non_null(dst->l);
+    if (src->tcp) {
+        snprintf(dst->uri, sizeof(dst->uri), "tcp:127.0.0.1:0");
+        dst->l = vms_listener_open(dst->uri, &dst->err);
+        assert_non_null(dst->l);
+        snprintf(src->uri, sizeof(src->uri), "tcp:127.0.0.1:%d", vms_listener_port(dst->l));
+    } else {
+        snprintf(dst->uri, sizeof(dst->uri), "unix:/tmp/vms-test-migrate-%d-%p", (int)getpid(),
+                 (void *)dst);
+        memcpy(src->uri, dst->uri, sizeof(src->uri));
+        dst->l = vms_listener_open(dst->uri, &dst->err);
+        assert_non_null(dst->l);
+    }
     assert_int_equal(pthread_create(&b, NULL, run_dest, dst), 0);
     assert_int_equal(pthread_create(&a, NULL, run_source, src), 0);
     if (extra)
@@ -338,6 +361,57 @@ static void test_converges(void **state)
     assert_int_equal(vms_registry_device_bytes(src.r, "nope", 0), 0);
     side_free(&src);
     side_free(&dst);
+}
+
+static void test_converges_tcp(void **state)
+{
+    static struct side src, dst;
+
+    (void)state;
+    side_init(&src, true);
+    side_init(&dst, false);
+    src.tcp = true;
+    src.mem.redirty = 20;
+    run_pair(&src, &dst, NULL, NULL);
+    if (src.ret)
+        fail_msg("source over tcp: %s", src.err.message);
+    assert_int_equal(dst.ret, 0);
+    assert_true(src.st.confirmed);
+    assert_memory_equal(dst.mem.data, src.mem.data, sizeof(src.mem.data));
+    side_free(&src);
+    side_free(&dst);
+}
+
+/*
+ * The destination drops the connection after N bytes (or, past the end of the stream, hangs
+ * without a verdict): the source fails cleanly with a message, resumes exactly when it had
+ * stopped, and its registers are as they were.
+ */
+static void test_destination_dies(void **state)
+{
+    static const long points[] = {1, 8, 40, 300, 5000, 20000, 60000};
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(points) / sizeof(points[0]); i++) {
+        static struct side src, dst;
+
+        side_init(&src, true);
+        side_init(&dst, false);
+        src.mem.redirty = 8;
+        src.p.timeout_ms = 1000; /* the last point: a destination that hangs, never answering */
+        dst.die_after = points[i];
+        run_pair(&src, &dst, NULL, NULL);
+        if (src.ret >= 0)
+            fail_msg("destination died after %ld bytes, yet the source returned %d", points[i],
+                     src.ret);
+        assert_int_equal(src.err.code, src.ret);
+        assert_true(src.err.message[0] != 0);
+        assert_false(src.st.confirmed);
+        assert_int_equal(src.mem.resumes, src.mem.stops); /* resumed exactly when stopped */
+        assert_int_equal(src.regs.ctrl, 7);
+        side_free(&src);
+        side_free(&dst);
+    }
 }
 
 static void test_destination_refuses(void **state)
@@ -520,6 +594,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_converges),
+        cmocka_unit_test(test_converges_tcp),
+        cmocka_unit_test(test_destination_dies),
         cmocka_unit_test(test_destination_refuses),
         cmocka_unit_test(test_does_not_converge),
         cmocka_unit_test(test_cancel),
