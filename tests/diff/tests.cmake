@@ -3,13 +3,14 @@
 # them.
 set(_dd ${CMAKE_CURRENT_SOURCE_DIR}/diff)
 
-# vms_diff_expected(name OLD NEW RC EXPECTED [ARGS...]): OLD and NEW relative to tests/.
+# vms_diff_expected(name OLD NEW RC EXPECTED [ARGS...]): `vmsgen diff OLD NEW ARGS` run in tests/
+# (OLD and NEW relative to it, so the report names files that way), its output equal to EXPECTED.
 function(vms_diff_expected name old new rc expected)
-  string(REPLACE ";" "|" args "${ARGN}")
+  set(cmd $<TARGET_FILE:vmsgen> diff ${old} ${new} ${ARGN})
+  string(REPLACE ";" "|" cmd "${cmd}")
   add_test(NAME diff_${name}
-           COMMAND ${CMAKE_COMMAND} -DVMSGEN=$<TARGET_FILE:vmsgen> -DDIR=${CMAKE_CURRENT_SOURCE_DIR}
-                   -DOLD=${old} -DNEW=${new} -DWANT_RC=${rc} -DEXPECTED=${_dd}/expected/${expected}
-                   "-DARGS=${args}" -P ${_dd}/check_diff_expected.cmake)
+           COMMAND ${CMAKE_COMMAND} "-DCMD=${cmd}" -DDIR=${CMAKE_CURRENT_SOURCE_DIR} -DWANT_RC=${rc}
+                   -DEXPECTED=${_dd}/expected/${expected} -P ${_dd}/check_output.cmake)
   set_tests_properties(diff_${name} PROPERTIES LABELS vmsgen_diff TIMEOUT 60)
 endfunction()
 
