@@ -37,7 +37,7 @@ static int save_live_section(struct vmsp_entry *e, vms_stream_t *s, uint8_t type
                              vms_error_t *err)
 {
     uint64_t start = vms_stream_offset(s);
-    int ret;
+    int ret, io;
 
     vmsp_section_header(s, e, type);
     ret = handler_result(e, s, what, fn(s, e->opaque, err), err);
@@ -45,7 +45,8 @@ static int save_live_section(struct vmsp_entry *e, vms_stream_t *s, uint8_t type
         return ret;
     vmsp_section_footer(s, e);
     e->bytes += vms_stream_offset(s) - start;
-    return vms_stream_error(s, err) ? vms_stream_error(s, err) : ret;
+    io = vms_stream_error(s, err);
+    return io ? io : ret;
 }
 
 int vmsp_live_setup(struct vmsp_entry **order, size_t n, vms_stream_t *s, vms_error_t *err)

@@ -43,7 +43,8 @@ void vms_registry_set_page_size(vms_registry_t *r, uint32_t page_size)
         r->page_size = page_size;
 }
 
-struct vmsp_entry *vmsp_registry_find(vms_registry_t *r, const char *idstr, uint32_t instance)
+struct vmsp_entry *vmsp_registry_find(const vms_registry_t *r, const char *idstr,
+                                      uint32_t instance)
 {
     for (size_t i = 0; i < r->n; i++)
         if (r->entries[i].instance == instance && strcmp(r->entries[i].idstr, idstr) == 0)
@@ -146,8 +147,7 @@ int vms_register_live(vms_registry_t *r, const char *idstr, uint32_t instance, i
 
 uint64_t vms_registry_device_bytes(const vms_registry_t *r, const char *idstr, uint32_t instance)
 {
-    for (size_t i = 0; r && idstr && i < r->n; i++)
-        if (r->entries[i].instance == instance && strcmp(r->entries[i].idstr, idstr) == 0)
-            return r->entries[i].bytes;
-    return 0;
+    const struct vmsp_entry *e = r && idstr ? vmsp_registry_find(r, idstr, instance) : NULL;
+
+    return e ? e->bytes : 0;
 }

@@ -126,6 +126,7 @@ static inline void vmsp_registry_set_cancelled(vms_registry_t *r, bool on)
 }
 
 /* The entry registered as @idstr / @instance, or NULL. */
-struct vmsp_entry *vmsp_registry_find(vms_registry_t *r, const char *idstr, uint32_t instance);
+struct vmsp_entry *vmsp_registry_find(const vms_registry_t *r, const char *idstr,
+                                      uint32_t instance);
 
 #endif /* VMS_REGISTRY_PRIVATE_H */
