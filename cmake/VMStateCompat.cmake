@@ -137,6 +137,8 @@ endif()
 # The functions keep the policies they are defined under, whatever the including project sets.
 cmake_policy(PUSH)
 cmake_policy(VERSION 3.20)
+# _vmstate_vmsgen_tool(), shared with vmstate_generate(); the two files are installed together.
+include(${CMAKE_CURRENT_LIST_DIR}/VMStateGenerate.cmake)
 
 # The driver source and the check script sit next to this file, in the source
 # tree and in an installed package alike.
@@ -158,39 +160,6 @@ macro(_vmstate_compat_require fn prefix)
   endforeach()
 endmacro()
 
-# _vmstate_compat_tool(<fn> <vmsgen> <out_command> <out_depends>): the command and
-# dependencies that run vmsgen, from a target (alias or imported) or a path.
-function(_vmstate_compat_tool fn vmsgen out_command out_depends)
-  if(vmsgen STREQUAL "")
-    if(TARGET vmstate::vmsgen)
-      set(vmsgen vmstate::vmsgen)
-    elseif(TARGET vmsgen)
-      set(vmsgen vmsgen)
-    else()
-      message(FATAL_ERROR "${fn}: VMSGEN not given and there is no vmstate::vmsgen target: "
-                          "find_package(vmstate) first, or pass VMSGEN <path>")
-    endif()
-  endif()
-  if(TARGET "${vmsgen}")
-    get_target_property(real "${vmsgen}" ALIASED_TARGET)
-    if(NOT real)
-      set(real "${vmsgen}")
-    endif()
-    set(${out_command} "$<TARGET_FILE:${real}>" PARENT_SCOPE)
-    get_target_property(imported "${real}" IMPORTED)
-    if(imported)
-      set(${out_depends} "$<TARGET_FILE:${real}>" PARENT_SCOPE)
-    else()
-      set(${out_depends} "${real}" PARENT_SCOPE)
-    endif()
-  elseif(IS_ABSOLUTE "${vmsgen}" AND EXISTS "${vmsgen}" AND NOT IS_DIRECTORY "${vmsgen}")
-    set(${out_command} "${vmsgen}" PARENT_SCOPE)
-    set(${out_depends} "${vmsgen}" PARENT_SCOPE)
-  else()
-    message(FATAL_ERROR "${fn}: VMSGEN '${vmsgen}' is neither a target nor the absolute path "
-                        "of an existing vmsgen")
-  endif()
-endfunction()
 
 # _vmstate_compat_check_c(<fn> TYPE|DESC <value>): what goes into -D must be plain C.
 function(_vmstate_compat_check_c fn kw value)
@@ -214,7 +183,7 @@ function(vmstate_add_compat_driver)
       message(FATAL_ERROR "${fn}: ${kw} '${D_${kw}}' does not exist")
     endif()
   endforeach()
-  _vmstate_compat_tool(${fn} "${D_VMSGEN}" vmsgen_command vmsgen_depends)
+  _vmstate_vmsgen_tool(${fn} "${D_VMSGEN}" vmsgen_command vmsgen_depends)
   if(NOT D_RUNTIME)
     set(D_RUNTIME vmstate::runtime)
   endif()

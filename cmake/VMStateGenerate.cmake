@@ -107,15 +107,17 @@ endif()
 cmake_policy(PUSH)
 cmake_policy(VERSION 3.20...3.25)
 
-# _vmstate_generate_tool(<vmsgen> <out_command> <out_depends>): the command line word and the
-# dependency for vmsgen given as a target (ALIAS or IMPORTED) or an absolute path.
-function(_vmstate_generate_tool vmsgen out_command out_depends)
-  set(fn vmstate_generate)
+# _vmstate_vmsgen_tool(<fn> <vmsgen> <out_command> <out_depends>): the command line word and the
+# dependency for vmsgen given as a target (ALIAS or IMPORTED) or an absolute path; an empty
+# <vmsgen> means vmstate::vmsgen. <fn> names the calling function in errors. VMStateCompat.cmake
+# uses it too.
+function(_vmstate_vmsgen_tool fn vmsgen out_command out_depends)
   if(vmsgen STREQUAL "")
     if(NOT TARGET vmstate::vmsgen)
-      message(FATAL_ERROR "${fn}: there is no vmstate::vmsgen target: the vmstate package was "
-                          "built without the generator (VMS_BUILD_GENERATOR=OFF); pass "
-                          "VMSGEN <path> or use a package that has it")
+      message(FATAL_ERROR "${fn}: there is no vmstate::vmsgen target: find_package(vmstate) "
+                          "first, or the vmstate package was built without the generator "
+                          "(VMS_BUILD_GENERATOR=OFF); pass VMSGEN <path> or use a package that "
+                          "has it")
     endif()
     set(vmsgen vmstate::vmsgen)
   endif()
@@ -233,7 +235,7 @@ function(vmstate_generate)
 
   _vmstate_generate_target("${G_TARGET}" tgt)
   _vmstate_generate_headers(headers ${G_HEADERS})
-  _vmstate_generate_tool("${G_VMSGEN}" vmsgen vmsgen_depends)
+  _vmstate_vmsgen_tool(${fn} "${G_VMSGEN}" vmsgen vmsgen_depends)
   if(NOT G_RUNTIME)
     set(G_RUNTIME vmstate::runtime)
   endif()
