@@ -254,6 +254,7 @@ static int migrate(struct source *src, const char *uri, uint64_t bandwidth,
     vms_stream_t *s;
     int ret;
 
+    memset(st, 0, sizeof(*st));
     vms_error_init(err);
     s = vms_stream_open(uri, VMS_WRITE, err);
     if (!s)
