@@ -24,7 +24,9 @@ execute_process(
   COMMAND ${BASH} -c "\"$0\" --incoming \"$1\" --ready-file \"$2/ready\" --approve-after-ms $3 \
 > \"$2/dst.out\" 2> \"$2/dst.err\" &
 dst=$!
-for i in $(seq 1 1200); do [ -s \"$2/ready\" ] && break; kill -0 $dst 2>/dev/null || break; sleep 0.05; done
+for i in $(seq 1 1200); do
+  [ -s \"$2/ready\" ] && break; kill -0 $dst 2>/dev/null || break; sleep 0.05
+done
 if [ ! -s \"$2/ready\" ]; then kill $dst 2>/dev/null; wait $dst; exit 99; fi
 \"$0\" --migrate \"$(cat \"$2/ready\")\" --bandwidth 64M --downtime-ms 300 --timeout-s $4 \
 > \"$2/src.out\" 2> \"$2/src.err\"
@@ -61,6 +63,10 @@ endif()
 if(MODE STREQUAL "ack")
   get(verified "${dst}" verified)
   get(acked "${src}" switchover_acked)
+  get(approve_result "${dst}" approve_result)
+  if(NOT approve_result EQUAL 0)
+    message(FATAL_ERROR "vms_incoming_approve_switchover() returned ${approve_result}")
+  endif()
   if(NOT rc EQUAL 0 OR NOT status STREQUAL "completed" OR NOT verified OR NOT acked)
     message(FATAL_ERROR "expected a completed, verified, acknowledged migration (exit ${rc})")
   endif()

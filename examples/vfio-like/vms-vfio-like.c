@@ -256,22 +256,31 @@ static bool dev_ack_needed(void *opaque)
 static void *approver(void *arg)
 {
     struct dev *d = arg;
-    struct timespec until;
-    int rc = 0;
+    bool approve = false;
 
     pthread_mutex_lock(&d->lock);
     while (!d->init_loaded && !d->quit)
         pthread_cond_wait(&d->cond, &d->lock);
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += d->approve_after_ms / 1000;
-    until.tv_nsec += d->approve_after_ms % 1000 * 1000000L;
-    if (until.tv_nsec >= 1000000000L)
-        until.tv_sec++, until.tv_nsec -= 1000000000L;
-    while (!d->quit && rc != ETIMEDOUT)
-        rc = d->approve_after_ms < 0 ? pthread_cond_wait(&d->cond, &d->lock)
-                                     : pthread_cond_timedwait(&d->cond, &d->lock, &until);
+    while (!d->quit && d->approve_after_ms < 0)
+        pthread_cond_wait(&d->cond, &d->lock);
+    while (!d->quit && !approve) {
+        /* counted on CLOCK_MONOTONIC, as the times the test compares */
+        uint64_t due = d->init_loaded_ms + (uint64_t)d->approve_after_ms, now = now_ms();
+        struct timespec until;
+
+        if (now >= due) {
+            approve = true;
+            break;
+        }
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += (time_t)((due - now) / 1000);
+        until.tv_nsec += (long)((due - now) % 1000) * 1000000L;
+        if (until.tv_nsec >= 1000000000L)
+            until.tv_sec++, until.tv_nsec -= 1000000000L;
+        pthread_cond_timedwait(&d->cond, &d->lock, &until);
+    }
     pthread_mutex_unlock(&d->lock);
-    if (rc == ETIMEDOUT) {
+    if (approve) {
         d->approved_ms = now_ms();
         d->approve_ret = vms_incoming_approve_switchover(d->r);
     }
@@ -449,9 +458,10 @@ static int run_incoming(struct dev *d, const char *uri, const char *ready_file)
         vms_listener_close(l);
     verified = ret == 0 && d->state_seen && d->state_sum == state_checksum(d);
     printf("{\"status\": \"%s\", \"verified\": %s, \"checksum\": \"0x%08" PRIx32 "\", "
-           "\"init_loaded_ms\": %" PRIu64 ", \"approved_ms\": %" PRIu64 ", \"end_ms\": %" PRIu64
-           ", \"error\": ", ret == 0 ? "completed" : "failed", verified ? "true" : "false",
-           state_checksum(d), d->init_loaded_ms, d->approved_ms, d->end_ms);
+           "\"init_loaded_ms\": %" PRIu64 ", \"approved_ms\": %" PRIu64 ", \"approve_result\": %d"
+           ", \"end_ms\": %" PRIu64 ", \"error\": ", ret == 0 ? "completed" : "failed",
+           verified ? "true" : "false", state_checksum(d), d->init_loaded_ms, d->approved_ms,
+           d->approve_ret, d->end_ms);
     if (ret)
         json_string(err.message);
     else
