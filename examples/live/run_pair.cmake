@@ -1,6 +1,7 @@
 # run_pair.cmake: vms-live-demo's two sides on one machine, over a unix socket (a CTest).
 #   -DDEMO=<vms-live-demo> -DWORK=<scratch dir>
-# Passes when both sides exit 0, the source says "completed" and the destination "verified".
+# Passes when both sides exit 0, the source's last line says "completed" (its earlier lines are
+# progress reports: stdout is not a terminal here) and the destination "verified".
 find_program(BASH bash REQUIRED)
 set(sock "${WORK}/live-demo.sock")
 file(REMOVE "${sock}")
@@ -12,8 +13,11 @@ src=$?
 wait $dst
 exit $(( src * 10 + $? ))" "${DEMO}" "${sock}" "${WORK}"
   RESULT_VARIABLE rc TIMEOUT 110)
-file(READ "${WORK}/src.out" src)
-file(READ "${WORK}/dst.out" dst)
+file(STRINGS "${WORK}/src.out" src_lines)
+file(STRINGS "${WORK}/dst.out" dst_lines)
+list(LENGTH src_lines n_src)
+list(POP_BACK src_lines src)
+list(POP_BACK dst_lines dst)
 file(READ "${WORK}/dst.err" dst_err)
 message(STATUS "source: ${src}")
 message(STATUS "destination: ${dst}")
@@ -29,3 +33,22 @@ endif()
 if(iterations LESS 1)
   message(FATAL_ERROR "expected at least one iteration while the guest ran")
 endif()
+# the keys issue 7 fixes, on both sides (a missing key is an error in string(JSON))
+foreach(key iterations total_bytes downtime_ms expected_downtime_ms error pages_resent)
+  string(JSON type ERROR_VARIABLE jerr TYPE "${src}" ${key})
+  if(jerr)
+    message(FATAL_ERROR "the source's final line has no \"${key}\": ${src}")
+  endif()
+endforeach()
+string(JSON type TYPE "${dst}" checksum)
+string(JSON dst_status GET "${dst}" status)
+if(NOT dst_status STREQUAL "completed")
+  message(FATAL_ERROR "the destination's status is ${dst_status}")
+endif()
+# the source's progress: one JSON line per report before the final line
+if(n_src LESS 2)
+  message(FATAL_ERROR "expected progress lines before the source's final line")
+endif()
+list(GET src_lines 0 first)
+string(JSON first_pending GET "${first}" pending)
+string(JSON first_eta GET "${first}" eta_s)

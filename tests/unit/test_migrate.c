@@ -31,6 +31,8 @@ struct mem {
     bool forever;         /* redirty never drops */
     atomic_int stops, resumes;
     uint64_t stop_at_ms;  /* when the stop callback ran */
+    uint64_t complete_at_ms; /* when save_complete (the END section) began */
+    uint64_t end_at_ms;   /* destination: when the END section's checksum was read */
     /* destination */
     vms_registry_t *r;    /* for vms_incoming_approve_switchover */
     bool needs_ack;
@@ -104,6 +106,7 @@ static int mem_complete(vms_stream_t *s, void *opaque, vms_error_t *err)
     struct mem *m = opaque;
 
     (void)err;
+    m->complete_at_ms = now_ms();
     vms_stream_set_rate_limit(s, 0); /* stopped: everything goes now */
     send_dirty(s, m);
     vms_put_u8(s, 0x01); /* END carries the checksum: a marker, then be32 */
@@ -162,6 +165,7 @@ static int mem_load_end_aware(vms_stream_t *s, void *opaque, int version, vms_er
     if (ret == 0 && m->loads > 1 && vms_stream_peek(s, &next, 1, 0) == 1 && next == 0x01) {
         vms_get_u8(s);
         m->stamp = vms_get_be32(s);
+        m->end_at_ms = now_ms();
     }
     return ret;
 }
@@ -439,24 +443,27 @@ static void test_destination_refuses(void **state)
 
 static void test_does_not_converge(void **state)
 {
-    static struct side src, dst;
-
     (void)state;
-    side_init(&src, true);
-    side_init(&dst, false);
-    src.mem.redirty = PAGES * 4;
-    src.mem.forever = true;
-    src.p.max_bandwidth = 256 * 1024; /* 256 KiB/s for a 300 ms budget: 76 KiB fits, not 64*264 */
-    src.p.downtime_limit_ms = 10;
-    src.p.timeout_ms = 600;
-    run_pair(&src, &dst, NULL, NULL);
-    assert_int_equal(src.ret, VMS_ERR_TIMEOUT);
-    assert_non_null(strstr(src.err.message, "did not converge"));
-    assert_int_equal(src.mem.stops, 0);
-    assert_int_equal(src.mem.resumes, 0);
-    assert_true(dst.ret < 0); /* the stream ended without EOF */
-    side_free(&src);
-    side_free(&dst);
+    for (int tcp = 0; tcp < 2; tcp++) {
+        static struct side src, dst;
+
+        side_init(&src, true);
+        src.tcp = tcp;
+        side_init(&dst, false);
+        src.mem.redirty = PAGES * 4;
+        src.mem.forever = true;
+        src.p.max_bandwidth = 256 * 1024; /* 256 KiB/s, 10 ms: 2.6 KiB fits, not 64*264 */
+        src.p.downtime_limit_ms = 10;
+        src.p.timeout_ms = 600;
+        run_pair(&src, &dst, NULL, NULL);
+        assert_int_equal(src.ret, VMS_ERR_TIMEOUT);
+        assert_non_null(strstr(src.err.message, "did not converge"));
+        assert_int_equal(src.mem.stops, 0);
+        assert_int_equal(src.mem.resumes, 0);
+        assert_true(dst.ret < 0); /* the stream ended without EOF */
+        side_free(&src);
+        side_free(&dst);
+    }
 }
 
 static void *cancel_later(void *arg)
@@ -471,21 +478,25 @@ static void *cancel_later(void *arg)
 
 static void test_cancel(void **state)
 {
-    static struct side src, dst;
-
     (void)state;
-    side_init(&src, true);
-    side_init(&dst, false);
-    src.mem.redirty = PAGES;
-    src.mem.forever = true;
-    src.p.max_bandwidth = 512 * 1024;
-    src.p.downtime_limit_ms = 1;
-    run_pair(&src, &dst, cancel_later, &src);
-    assert_int_equal(src.ret, VMS_ERR_CANCELLED);
-    assert_int_equal(src.mem.stops, 0);
-    assert_true(dst.ret < 0);
-    side_free(&src);
-    side_free(&dst);
+    for (int tcp = 0; tcp < 2; tcp++) {
+        static struct side src, dst;
+
+        side_init(&src, true);
+        src.tcp = tcp;
+        side_init(&dst, false);
+        src.mem.redirty = PAGES;
+        src.mem.forever = true;
+        src.p.max_bandwidth = 512 * 1024;
+        src.p.downtime_limit_ms = 1;
+        run_pair(&src, &dst, cancel_later, &src);
+        assert_int_equal(src.ret, VMS_ERR_CANCELLED);
+        assert_non_null(strstr(src.err.message, "cancelled"));
+        assert_int_equal(src.mem.stops, 0);
+        assert_true(dst.ret < 0);
+        side_free(&src);
+        side_free(&dst);
+    }
 }
 
 /* switchover-ack: the destination approves only after a delay; the source must wait. */
@@ -504,24 +515,31 @@ static void *approve_later(void *arg)
 
 static void test_switchover_ack(void **state)
 {
-    static struct side src, dst;
-    uint64_t start = now_ms();
-
     (void)state;
-    side_init(&src, true);
-    side_init(&dst, false);
-    src.caps = dst.caps = VMS_CAP_SWITCHOVER_ACK;
-    dst.mem.needs_ack = true;
-    run_pair(&src, &dst, approve_later, &dst);
-    if (src.ret)
-        fail_msg("source: %s", src.err.message);
-    assert_int_equal(dst.ret, 0);
-    assert_true(src.st.switchover_acked);
-    assert_true(approved_at >= start + 300);
-    assert_true(src.mem.stop_at_ms >= approved_at); /* never stopped before the approval */
-    assert_memory_equal(dst.mem.data, src.mem.data, sizeof(src.mem.data));
-    side_free(&src);
-    side_free(&dst);
+    for (int tcp = 0; tcp < 2; tcp++) {
+        static struct side src, dst;
+        uint64_t start = now_ms();
+
+        side_init(&src, true);
+        src.tcp = tcp;
+        side_init(&dst, false);
+        src.caps = dst.caps = VMS_CAP_SWITCHOVER_ACK;
+        dst.mem.needs_ack = true;
+        run_pair(&src, &dst, approve_later, &dst);
+        if (src.ret)
+            fail_msg("source: %s", src.err.message);
+        assert_int_equal(dst.ret, 0);
+        assert_true(src.st.switchover_acked);
+        assert_true(approved_at >= start + 300);
+        assert_true(src.mem.stop_at_ms >= approved_at); /* never stopped before the approval */
+        /* nor wrote END: save_complete ran after it, and the destination read END after it */
+        assert_true(src.mem.complete_at_ms >= src.mem.stop_at_ms);
+        assert_true(dst.mem.end_at_ms >= approved_at);
+        assert_int_equal(dst.mem.stamp, checksum(&src.mem));
+        assert_memory_equal(dst.mem.data, src.mem.data, sizeof(src.mem.data));
+        side_free(&src);
+        side_free(&dst);
+    }
 }
 
 static void test_ack_mismatch(void **state)

@@ -37,7 +37,7 @@ extern "C" {
 struct vms_migrate_stats {
     uint64_t iterations;           /* rounds of PART sections */
     uint64_t total_bytes;          /* bytes written to the stream */
-    uint64_t bandwidth;            /* last measured, bytes per second */
+    uint64_t bandwidth;            /* last measured, bytes per second, at most max_bandwidth */
     uint64_t pending;              /* bytes the live devices still had to send */
     uint64_t expected_downtime_ms; /* pending / bandwidth when the source stopped */
     uint64_t downtime_ms;          /* from the stop callback to the destination's verdict */
