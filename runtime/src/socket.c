@@ -33,7 +33,6 @@ long vmsp_accept_timeout_ms(void)
     return vmsp_env_ms("VMS_ACCEPT_TIMEOUT_MS", 0);
 }
 
-
 static int fail(vms_error_t *err, int e, const char *uri, const char *what)
 {
     vms_error_set(err, VMS_ERR_IO, e, -1, NULL, "%s: cannot %s: %s", uri, what, strerror(e));

@@ -82,8 +82,8 @@ static void swap_copy(uint8_t *dst, const uint8_t *src, size_t width, size_t n)
 #if defined(__GNUC__)
 __attribute__((format(printf, 5, 0)))
 #endif
-static NOINLINE int fail_vat(vms_stream_t *s, int code, int sys_errno, uint64_t offset, const char *fmt,
-                    va_list ap)
+static NOINLINE int fail_vat(vms_stream_t *s, int code, int sys_errno, uint64_t offset,
+                             const char *fmt, va_list ap)
 {
     if (vmsp_stream_failed(s))
         return s->error.code;

@@ -35,6 +35,7 @@ static bool retry(int fd, short events)
            ((errno == EAGAIN || errno == EWOULDBLOCK) && wait_ready(fd, events));
 }
 
+/* The environment knobs and the clock (vms_private.h); here since fd streams need them. */
 long vmsp_env_ms(const char *name, long dflt)
 {
     const char *env = getenv(name);
