@@ -5,19 +5,19 @@
 
 #include <vms/error.h>
 
+/* Indexed by -code: the codes are small negative numbers (VMS_ERROR_LIST). */
+static const char *const texts[] = {
+    [0] = "success",
+#define VMSP_ERR_TEXT(name, value, text) [-(value)] = text,
+    VMS_ERROR_LIST(VMSP_ERR_TEXT)
+#undef VMSP_ERR_TEXT
+};
+
 const char *vms_strerror(int code)
 {
-    switch (code) {
-    case VMS_OK:
-        return "success";
-#define VMSP_ERR_CASE(name, value, text) \
-    case name:                           \
-        return text;
-        VMS_ERROR_LIST(VMSP_ERR_CASE)
-#undef VMSP_ERR_CASE
-    default:
+    if (code > 0 || code <= -(int)(sizeof(texts) / sizeof(texts[0])) || !texts[-code])
         return "unknown error";
-    }
+    return texts[-code];
 }
 
 void vms_error_init(vms_error_t *err)
@@ -43,26 +43,4 @@ int vms_error_set(vms_error_t *err, int code, int sys_errno, int64_t offset, con
     vsnprintf(err->message, sizeof(err->message), fmt, ap);
     va_end(ap);
     return code;
-}
-
-const char *vms_error_format(const vms_error_t *err, char *buf, size_t len)
-{
-    const char *msg;
-    int n = 0;
-
-    if (len == 0)
-        return buf;
-    buf[0] = '\0';
-    if (!err || err->code == 0) {
-        snprintf(buf, len, "no error");
-        return buf;
-    }
-    msg = err->message[0] ? err->message : vms_strerror(err->code);
-    if (err->path[0])
-        n = snprintf(buf, len, "%s: %s", err->path, msg);
-    else
-        n = snprintf(buf, len, "%s", msg);
-    if (n >= 0 && (size_t)n < len && err->offset >= 0)
-        snprintf(buf + n, len - (size_t)n, " (at offset 0x%llx)", (unsigned long long)err->offset);
-    return buf;
 }

@@ -47,14 +47,12 @@ static void refill(struct vmsp_rate *r)
         r->tokens = burst(r);
 }
 
-void vmsp_rate_init(struct vmsp_rate *r)
-{
-    memset(r, 0, sizeof(*r));
-    r->clock = monotonic;
-}
-
 void vmsp_rate_set(struct vmsp_rate *r, uint64_t bytes_per_sec)
 {
+    /* A stream starts with a zeroed rate: no clock until a limit or a clock is set. */
+    if (!r->clock.now_ns)
+        r->clock = monotonic;
+    r->take = vmsp_rate_take;
     r->cap = bytes_per_sec;
     r->last_ns = r->clock.now_ns(r->clock.opaque);
     r->tokens = burst(r);

@@ -23,40 +23,14 @@ struct vms_listener {
     char uri[];
 };
 
-static long env_ms(const char *name, long dflt)
-{
-    const char *env = getenv(name);
-    char *end;
-    long v;
-
-    if (!env || !*env)
-        return dflt;
-    errno = 0;
-    v = strtol(env, &end, 10);
-    return *end || errno || v < 0 ? dflt : v;
-}
-
 long vmsp_connect_timeout_ms(void)
 {
-    return env_ms("VMS_CONNECT_TIMEOUT_MS", 10000);
+    return vmsp_env_ms("VMS_CONNECT_TIMEOUT_MS", 10000);
 }
 
 long vmsp_accept_timeout_ms(void)
 {
-    return env_ms("VMS_ACCEPT_TIMEOUT_MS", 0);
-}
-
-long vmsp_io_timeout_ms(void)
-{
-    return env_ms("VMS_IO_TIMEOUT_MS", 0);
-}
-
-long vmsp_now_ms(void)
-{
-    struct timespec t;
-
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec * 1000L + t.tv_nsec / 1000000L;
+    return vmsp_env_ms("VMS_ACCEPT_TIMEOUT_MS", 0);
 }
 
 static int fail(vms_error_t *err, int e, const char *uri, const char *what)

@@ -82,8 +82,8 @@ static void swap_copy(uint8_t *dst, const uint8_t *src, size_t width, size_t n)
 #if defined(__GNUC__)
 __attribute__((format(printf, 5, 0)))
 #endif
-static int fail_vat(vms_stream_t *s, int code, int sys_errno, uint64_t offset, const char *fmt,
-                    va_list ap)
+static NOINLINE int fail_vat(vms_stream_t *s, int code, int sys_errno, uint64_t offset,
+                             const char *fmt, va_list ap)
 {
     if (vmsp_stream_failed(s))
         return s->error.code;
@@ -110,27 +110,13 @@ static int fail_at(vms_stream_t *s, int code, int sys_errno, uint64_t offset, co
     return rc;
 }
 
-/*
- * vms_private.h declares this without a format attribute (so callers need
- * none); clang's -Wformat-nonliteral wants one to accept the forwarding here.
- */
-#if defined(__GNUC__)
-__attribute__((format(printf, 4, 0)))
-#endif
-int vmsp_stream_verror(vms_stream_t *s, int code, int sys_errno, const char *fmt, va_list ap);
-
-int vmsp_stream_verror(vms_stream_t *s, int code, int sys_errno, const char *fmt, va_list ap)
-{
-    return fail_vat(s, code, sys_errno, vms_stream_offset(s), fmt, ap);
-}
-
 int vms_stream_set_error(vms_stream_t *s, int code, int sys_errno, const char *fmt, ...)
 {
     va_list ap;
     int rc;
 
     va_start(ap, fmt);
-    rc = vmsp_stream_verror(s, code, sys_errno, fmt, ap);
+    rc = fail_vat(s, code, sys_errno, vms_stream_offset(s), fmt, ap);
     va_end(ap);
     return rc;
 }
@@ -173,7 +159,6 @@ static vms_stream_t *stream_alloc(int mode, size_t cap)
         return NULL;
     s->mode = mode;
     vms_error_init(&s->error);
-    vmsp_rate_init(&s->rate);
     if (cap) {
         s->buf = malloc(cap);
         if (!s->buf) {
@@ -283,6 +268,10 @@ uint64_t vms_stream_offset(const vms_stream_t *s)
 
 /* ---- writing ---- */
 
+/*
+ * Whether @n bytes fit the buffer now; everything else (errors, growth,
+ * flushing, big buffers) goes through vmsp_put_array().
+ */
 static inline bool can_put(const vms_stream_t *s, size_t n)
 {
     return s->mode == VMS_WRITE && !vmsp_stream_failed(s) && s->cap - s->len >= n;
@@ -311,7 +300,7 @@ static size_t write_all(vms_stream_t *s, const uint8_t *p, size_t len)
         if (s->rate.cap) {
             if (want > VMSP_STREAM_BUF)
                 want = VMSP_STREAM_BUF;
-            vmsp_rate_take(&s->rate, want);
+            s->rate.take(&s->rate, want);
         }
         vms_error_init(&e);
         n = s->ops->write(s->ctx, p + done, want, &e);
@@ -365,43 +354,13 @@ static bool reserve(vms_stream_t *s, size_t n)
     return true;
 }
 
-/* Everything the inline fast paths do not cover: errors, growth, flushing, big buffers. */
-static NOINLINE void put_slow(vms_stream_t *s, const uint8_t *p, size_t n)
-{
-    if (!writable(s))
-        return;
-    if (s->mem) {
-        if (reserve(s, n)) {
-            memcpy(s->buf + s->len, p, n);
-            s->len += n;
-        }
-        return;
-    }
-    while (n > 0 && !vmsp_stream_failed(s)) {
-        size_t chunk;
-
-        if (s->len == s->cap)
-            flush_buf(s);
-        if (s->len == 0 && n >= s->cap) {
-            /* Copying through the buffer would only add a memcpy. */
-            s->base += write_all(s, p, n);
-            return;
-        }
-        chunk = s->cap - s->len < n ? s->cap - s->len : n;
-        memcpy(s->buf + s->len, p, chunk);
-        s->len += chunk;
-        p += chunk;
-        n -= chunk;
-    }
-}
-
 void vms_put_u8(vms_stream_t *s, uint8_t v)
 {
     if (likely(can_put(s, 1))) {
         s->buf[s->len++] = v;
         return;
     }
-    put_slow(s, &v, 1);
+    vmsp_put_array(s, &v, 1, 1);
 }
 
 void vms_put_be16(vms_stream_t *s, uint16_t v)
@@ -412,7 +371,7 @@ void vms_put_be16(vms_stream_t *s, uint16_t v)
         s->len += 2;
         return;
     }
-    put_slow(s, (const uint8_t *)&v, 2);
+    vmsp_put_array(s, (const uint8_t *)&v, 1, 2);
 }
 
 void vms_put_be32(vms_stream_t *s, uint32_t v)
@@ -423,7 +382,7 @@ void vms_put_be32(vms_stream_t *s, uint32_t v)
         s->len += 4;
         return;
     }
-    put_slow(s, (const uint8_t *)&v, 4);
+    vmsp_put_array(s, (const uint8_t *)&v, 1, 4);
 }
 
 void vms_put_be64(vms_stream_t *s, uint64_t v)
@@ -434,7 +393,7 @@ void vms_put_be64(vms_stream_t *s, uint64_t v)
         s->len += 8;
         return;
     }
-    put_slow(s, (const uint8_t *)&v, 8);
+    vmsp_put_array(s, (const uint8_t *)&v, 1, 8);
 }
 
 void vms_put_buffer(vms_stream_t *s, const void *buf, size_t len)
@@ -445,7 +404,7 @@ void vms_put_buffer(vms_stream_t *s, const void *buf, size_t len)
         s->len += len;
         return;
     }
-    put_slow(s, buf, len);
+    vmsp_put_array(s, buf, 1, len);
 }
 
 static bool valid_width(vms_stream_t *s, size_t width)
@@ -463,15 +422,13 @@ void vmsp_put_array(vms_stream_t *s, const void *src, size_t width, size_t n)
 
     if (!valid_width(s, width) || !writable(s))
         return;
-    if (s->mem) {
-        if (n > SIZE_MAX / width)
-            vms_stream_set_error(s, VMS_ERR_NOMEM, 0, "array of %zu elements is too large", n);
-        else if (n && reserve(s, n * width)) {
-            swap_copy(s->buf + s->len, p, width, n);
-            s->len += n * width;
-        }
+    if (s->mem && n > SIZE_MAX / width) {
+        vms_stream_set_error(s, VMS_ERR_NOMEM, 0, "array of %zu elements is too large", n);
         return;
     }
+    /* A memory writer grows once to hold them all, so the loop below runs once. */
+    if (s->mem && !reserve(s, n * width))
+        return;
     while (n > 0 && !vmsp_stream_failed(s)) {
         /* The buffer size is a multiple of 8, so after a flush at least one element fits. */
         size_t k = (s->cap - s->len) / width;
@@ -479,6 +436,11 @@ void vmsp_put_array(vms_stream_t *s, const void *src, size_t width, size_t n)
         if (k == 0) {
             flush_buf(s);
             continue;
+        }
+        if (s->len == 0 && width == 1 && n >= s->cap && !s->mem) {
+            /* Bytes of a buffer or more go straight out: the buffer would only add a memcpy. */
+            s->base += write_all(s, p, n);
+            return;
         }
         k = k < n ? k : n;
         swap_copy(s->buf + s->len, p, width, k);

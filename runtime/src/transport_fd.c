@@ -12,27 +12,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "vms_private.h"
+#include "fd_private.h"
 
-/* How writes must go so that a vanished reader cannot kill the process with SIGPIPE. */
-enum fd_kind {
-    FD_FILE,   /* regular file or block device: never raises SIGPIPE */
-    FD_SOCKET, /* send(MSG_NOSIGNAL) */
-    FD_PIPE,   /* pipe, FIFO, tty...: write() with SIGPIPE blocked */
-};
-
-struct fd_ctx {
-    int fd;
-    int mode;             /* VMS_READ or VMS_WRITE */
-    enum fd_kind kind;
-    long timeout_ms;      /* vms_stream_set_timeout(); 0: wait forever */
-    bool shut_on_close;   /* a return path shares the socket: shut our direction down on close */
-    vmsp_close_hook hook; /* run after close(fd), or NULL */
-    void *hook_arg;
-    char what[]; /* the URI, for messages */
-};
-
-static int io_error(vms_error_t *err, int e, const char *verb, const char *what)
+int vmsp_fd_io_error(vms_error_t *err, int e, const char *verb, const char *what)
 {
     int code = e == EPIPE || e == ECONNRESET ? VMS_ERR_CLOSED : VMS_ERR_IO;
 
@@ -53,8 +35,34 @@ static bool retry(int fd, short events)
            ((errno == EAGAIN || errno == EWOULDBLOCK) && wait_ready(fd, events));
 }
 
-/* Polls for @events within @ms (> 0); 1 ready, 0 timed out, -1 error with errno. */
-static int poll_for(int fd, short events, long ms)
+/* The environment knobs and the clock (vms_private.h); here since fd streams need them. */
+long vmsp_env_ms(const char *name, long dflt)
+{
+    const char *env = getenv(name);
+    char *end;
+    long v;
+
+    if (!env || !*env)
+        return dflt;
+    errno = 0;
+    v = strtol(env, &end, 10);
+    return *end || errno || v < 0 ? dflt : v;
+}
+
+long vmsp_io_timeout_ms(void)
+{
+    return vmsp_env_ms("VMS_IO_TIMEOUT_MS", 0);
+}
+
+long vmsp_now_ms(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec * 1000L + t.tv_nsec / 1000000L;
+}
+
+int vmsp_fd_poll(int fd, short events, long ms)
 {
     struct pollfd p = {.fd = fd, .events = events};
     long deadline = vmsp_now_ms() + ms, left;
@@ -74,11 +82,11 @@ static bool peer_ready(struct fd_ctx *c, short events, vms_error_t *err)
 
     if (c->timeout_ms <= 0 || c->kind == FD_FILE)
         return true;
-    n = poll_for(c->fd, events, c->timeout_ms);
+    n = vmsp_fd_poll(c->fd, events, c->timeout_ms);
     if (n > 0)
         return true;
     if (n < 0)
-        io_error(err, errno, "wait for", c->what);
+        vmsp_fd_io_error(err, errno, "wait for", c->what);
     else
         vms_error_set(err, VMS_ERR_TIMEOUT, 0, -1, NULL, "%s: the peer %s for %ld ms", c->what,
                       events == POLLIN ? "sent nothing" : "took no bytes", c->timeout_ms);
@@ -94,7 +102,7 @@ static ssize_t fd_read(void *ctx, void *buf, size_t len, vms_error_t *err)
         return err->code ? err->code : VMS_ERR_TIMEOUT;
     while ((n = read(c->fd, buf, len)) < 0 && retry(c->fd, POLLIN))
         ;
-    return n >= 0 ? n : io_error(err, errno, "read from", c->what);
+    return n >= 0 ? n : vmsp_fd_io_error(err, errno, "read from", c->what);
 }
 
 /*
@@ -151,7 +159,7 @@ static ssize_t fd_write(void *ctx, const void *buf, size_t len, vms_error_t *err
         if (n >= 0 || !retry(c->fd, POLLOUT))
             break;
     }
-    return n >= 0 ? n : io_error(err, errno, "write to", c->what);
+    return n >= 0 ? n : vmsp_fd_io_error(err, errno, "write to", c->what);
 }
 
 static int fd_close(void *ctx, vms_error_t *err)
@@ -164,7 +172,7 @@ static int fd_close(void *ctx, vms_error_t *err)
         shutdown(c->fd, c->mode == VMS_WRITE ? SHUT_WR : SHUT_RD);
     /* Linux frees the descriptor even when close() reports EINTR: never retry. */
     if (close(c->fd) < 0 && errno != EINTR)
-        rc = io_error(err, errno, "close", c->what);
+        rc = vmsp_fd_io_error(err, errno, "close", c->what);
     if (c->hook) {
         int hrc = c->hook(c->hook_arg, err);
 
@@ -175,7 +183,7 @@ static int fd_close(void *ctx, vms_error_t *err)
     return rc;
 }
 
-static const struct vms_transport_ops fd_ops = {
+const struct vms_transport_ops vmsp_fd_ops = {
     .name = "fd",
     .read = fd_read,
     .write = fd_write,
@@ -219,7 +227,7 @@ vms_stream_t *vmsp_fd_stream_hooked(int fd, const char *what, int mode, vmsp_clo
     c->hook_arg = hook_arg;
     c->kind = classify(fd);
     memcpy(c->what, what, n);
-    return vms_stream_new(&fd_ops, c, mode, err);
+    return vms_stream_new(&vmsp_fd_ops, c, mode, err);
 }
 
 /* Parses a decimal descriptor number: digits only, no sign, fits an int. */
@@ -258,69 +266,4 @@ vms_stream_t *vmsp_open_fd(const char *uri, const char *spec, int mode, vms_erro
         return NULL;
     }
     return vmsp_fd_stream(fd, uri, mode, err);
-}
-
-/* The descriptor context of @s, or NULL when @s is not a descriptor stream. */
-static struct fd_ctx *fd_of(vms_stream_t *s)
-{
-    return s && s->ops == &fd_ops ? s->ctx : NULL;
-}
-
-const char *vmsp_stream_name(const vms_stream_t *s)
-{
-    if (s->ops == &fd_ops)
-        return ((const struct fd_ctx *)s->ctx)->what;
-    return s->ops ? s->ops->name : "memory stream";
-}
-
-int vms_stream_set_timeout(vms_stream_t *s, long timeout_ms)
-{
-    struct fd_ctx *c = fd_of(s);
-
-    if (!c)
-        return VMS_ERR_UNSUPPORTED;
-    c->timeout_ms = timeout_ms > 0 ? timeout_ms : 0;
-    return 0;
-}
-
-int vmsp_fd_wait(vms_stream_t *s, long timeout_ms)
-{
-    struct fd_ctx *c = fd_of(s);
-    int n;
-
-    if (!c || timeout_ms < 0)
-        return 1;
-    n = poll_for(c->fd, POLLIN, timeout_ms);
-    return n > 0 ? 1 : n == 0 ? 0 : VMS_ERR_IO;
-}
-
-vms_stream_t *vmsp_fd_return_path(vms_stream_t *s, vms_error_t *err)
-{
-    static const char suffix[] = " (return path)";
-    struct fd_ctx *c = fd_of(s);
-    char what[512];
-    vms_stream_t *rp;
-    int fd;
-
-    if (!c || c->kind != FD_SOCKET) {
-        vms_error_set(err, VMS_ERR_UNSUPPORTED, 0, -1, NULL,
-                      "%s: a one-way %s transport has no return path",
-                      c ? c->what : s->mem ? "memory stream" : s->ops->name,
-                      c ? "descriptor" : s->mem ? "memory" : s->ops->name);
-        return NULL;
-    }
-    fd = fcntl(c->fd, F_DUPFD_CLOEXEC, 0);
-    if (fd < 0) {
-        io_error(err, errno, "duplicate", c->what);
-        return NULL;
-    }
-    snprintf(what, sizeof(what), "%.*s%s", (int)(sizeof(what) - sizeof(suffix)), c->what, suffix);
-    rp = vmsp_fd_stream(fd, what, c->mode == VMS_READ ? VMS_WRITE : VMS_READ, err);
-    if (rp) {
-        struct fd_ctx *r = rp->ctx;
-
-        r->timeout_ms = c->timeout_ms;
-        r->shut_on_close = c->shut_on_close = true;
-    }
-    return rp;
 }

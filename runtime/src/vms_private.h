@@ -38,6 +38,11 @@ __extension__ typedef __int128 vmsp_i128;
 
 struct vmsp_rate {
     uint64_t cap;          /* bytes per second; 0: unlimited */
+    /*
+     * vmsp_rate_take once a limit was set: streams call it through here, so
+     * that a program that never limits a rate does not link ratelimit.c.
+     */
+    void (*take)(struct vmsp_rate *r, size_t n);
     vmsp_i128 tokens;      /* byte-nanoseconds available; negative: in debt */
     uint64_t last_ns;      /* clock reading of the last refill */
     struct vms_clock clock;
@@ -45,7 +50,7 @@ struct vmsp_rate {
     uint64_t wait_ns;      /* total sleep asked of the clock */
 };
 
-void vmsp_rate_init(struct vmsp_rate *r);
+/* A zeroed struct vmsp_rate is unlimited; setting a limit or a clock sets the rest. */
 void vmsp_rate_set(struct vmsp_rate *r, uint64_t bytes_per_sec);
 void vmsp_rate_set_clock(struct vmsp_rate *r, const struct vms_clock *clock);
 /* Sleeps (on the rate's clock) until a write may start, then debits @n bytes. */
@@ -85,9 +90,6 @@ static inline bool vmsp_stream_failed(const vms_stream_t *s)
  */
 void vmsp_put_array(vms_stream_t *s, const void *src, size_t width, size_t n);
 size_t vmsp_get_array(vms_stream_t *s, void *dst, size_t width, size_t n);
-
-/* Records an error on the stream unless one is set (vms_stream_set_error with a va_list). */
-int vmsp_stream_verror(vms_stream_t *s, int code, int sys_errno, const char *fmt, va_list ap);
 
 /*
  * Transport constructors used by vms_stream_open(); each parses the part of
@@ -155,6 +157,8 @@ int vmsp_connect_retry(const char *uri, const struct addrinfo *list, vms_error_t
 long vmsp_connect_timeout_ms(void);
 long vmsp_accept_timeout_ms(void);
 long vmsp_io_timeout_ms(void);
+/* The decimal number in environment variable @name, else @dflt (transport_fd.c). */
+long vmsp_env_ms(const char *name, long dflt);
 
 /* CLOCK_MONOTONIC in milliseconds. */
 long vmsp_now_ms(void);

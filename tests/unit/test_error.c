@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <limits.h>
 #include <string.h>
 
 #include <vms/vms.h>
@@ -16,6 +17,7 @@ static void test_strerror_every_code(void **state)
         VMS_ERROR_LIST(CODE)
 #undef CODE
     };
+    int lowest = 0;
 
     (void)state;
     for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
@@ -28,6 +30,18 @@ static void test_strerror_every_code(void **state)
     assert_string_equal(vms_strerror(VMS_ERR_EOF), "unexpected end of stream");
     assert_string_equal(vms_strerror(0), "success");
     assert_string_equal(vms_strerror(12345), "unknown error");
+    /* Every code has its own text (the texts are a table indexed by the code). */
+    for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+        lowest = codes[i] < lowest ? codes[i] : lowest;
+        for (size_t k = 0; k < i; k++)
+            assert_string_not_equal(vms_strerror(codes[i]), vms_strerror(codes[k]));
+    }
+    /* Just past the lowest code, far below it, and the extremes. */
+    assert_string_equal(vms_strerror(lowest - 1), "unknown error");
+    assert_string_equal(vms_strerror(-100000), "unknown error");
+    assert_string_equal(vms_strerror(INT_MIN), "unknown error");
+    assert_string_equal(vms_strerror(INT_MAX), "unknown error");
+    assert_string_equal(vms_strerror(1), "unknown error");
 }
 
 static void test_first_error_wins(void **state)
