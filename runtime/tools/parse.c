@@ -58,6 +58,54 @@ static void scan_caps(vt_parse *p, json_t *v)
     }
 }
 
+/*
+ * Without a vmdesc entry for it, the configuration's subsections are read by their known
+ * layouts (QEMU's configuration vmsd): target-page-bits (be32), capabilities (be32 count, then
+ * counted names), uuid (16 bytes).
+ */
+static int config_subsections(vt_parse *p, json_t *rec)
+{
+    vt_reader *r = p->r;
+    while (vt_peek(r) == SEC_SUB) {
+        uint64_t at = vt_offset(r);
+        char name[256];
+        vt_u8(r, "subsection marker");
+        if (vt_str8(r, name, "configuration subsection name") < 0) {
+            return -1;
+        }
+        vt_be32(r, "subsection version");
+        if (strcmp(name, "configuration/target-page-bits") == 0) {
+            json_object_set_new(rec, "target_page_bits", json_integer(vt_be32(r, "target page bits")));
+        } else if (strcmp(name, "configuration/capabilities") == 0) {
+            uint32_t n = vt_be32(r, "capability count");
+            json_t *caps = json_array();
+            json_object_set_new(rec, "capabilities", caps);
+            for (uint32_t i = 0; i < n && !r->failed; i++) {
+                char cap[256];
+                if (vt_str8(r, cap, "capability name") == 0) {
+                    json_array_append_new(caps, json_string(cap));
+                }
+            }
+            scan_caps(p, caps);
+        } else if (strcmp(name, "configuration/uuid") == 0) {
+            uint8_t uuid[16];
+            if (vt_read(r, uuid, sizeof(uuid), "configuration uuid") == 0) {
+                char hex[33];
+                for (int i = 0; i < 16; i++) {
+                    snprintf(hex + i * 2, 3, "%02x", uuid[i]);
+                }
+                json_object_set_new(rec, "uuid", json_string(hex));
+            }
+        } else {
+            return vt_fail(r, at, "unknown configuration subsection '%s' (and no vmdesc describes it)", name);
+        }
+        if (r->failed) {
+            return -1;
+        }
+    }
+    return r->failed ? -1 : 0;
+}
+
 static int configuration(vt_parse *p, uint64_t at)
 {
     vt_reader *r = p->r;
@@ -87,6 +135,10 @@ static int configuration(vt_parse *p, uint64_t at)
         }
         json_object_set_new(rec, "machine", json_stringn((const char *)name, len));
         free(name);
+        if (config_subsections(p, rec) < 0) {
+            json_decref(rec);
+            return -1;
+        }
     }
     json_object_set_new(rec, "size", json_integer((json_int_t)(vt_offset(r) - at)));
     json_array_append_new(p->records, rec);
@@ -256,7 +308,8 @@ static json_t *section_start(vt_parse *p, int type, uint64_t at, uint32_t *id)
         vt_fail(r, at, "the vmdesc entry of section '%s' has no \"fields\" list", idstr);
         return NULL;
     }
-    json_t *qv = kind == KIND_RAM ? json_pack("{s:{}}", "section sizes")
+    bool memory = p->opts->memory && !p->opts->extract;
+    json_t *qv = kind == KIND_RAM ? json_pack(memory ? "{s:{}, s:{}}" : "{s:{}}", "section sizes", "memory")
                : kind == KIND_BUILTIN ? json_string("") : json_object();
     json_t *info = json_pack("{s:s, s:I, s:I, s:I, s:i, s:O?, s:O}", "idstr", idstr, "id", (json_int_t)*id, "instance", (json_int_t)instance,
                              "version", (json_int_t)version, "kind", kind, "desc", desc, "qemu", qv);
@@ -418,6 +471,7 @@ void vt_parse_clear(vt_parse *p)
     json_decref(p->records);
     json_decref(p->qemu_sections);
     json_decref(p->trailer);
+    json_decref(p->extracted);
     vt_ram_free(p->ram);
     vt_pending_free(p);
     free(p->pending);
