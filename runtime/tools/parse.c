@@ -6,7 +6,7 @@
 
 enum { SEC_EOF = 0, SEC_START, SEC_PART, SEC_END, SEC_FULL, SEC_SUB, SEC_VMDESC, SEC_CONFIG, SEC_COMMAND,
        SEC_FOOTER = 0x7e };
-enum section_kind { KIND_VMSD, KIND_RAM, KIND_BUILTIN, KIND_LIVE };
+enum section_kind { KIND_VMSD, KIND_RAM, KIND_BUILTIN, KIND_LIVE, KIND_LIVE_RECORDS };
 
 static const char *const type_names[] = {"eof", "start", "part", "end", "full"};
 
@@ -256,6 +256,9 @@ static int payload(vt_parse *p, json_t *info, json_t *rec)
     if (kind == KIND_BUILTIN) {
         return vt_builtin_read(p, idstr, version);
     }
+    if (kind == KIND_LIVE_RECORDS) {
+        return vt_live_read(p, info, json_object_get(info, "desc"), rec);
+    }
     if (kind == KIND_LIVE) {
         return live_payload(p, (uint32_t)json_integer_value(json_object_get(info, "id")), rec);
     }
@@ -291,7 +294,9 @@ static json_t *section_start(vt_parse *p, int type, uint64_t at, uint32_t *id)
     }
     json_t *desc = vt_vmdesc_device(p, idstr, instance);
     int kind = KIND_VMSD;
-    if (!desc && instance == 0 && strcmp(idstr, "ram") == 0) {
+    if (desc && json_object_get(desc, "vms_live")) {
+        kind = KIND_LIVE_RECORDS; /* our declarative live sections: LAYOUT, CHUNK, STATE, DONE records */
+    } else if (!desc && instance == 0 && strcmp(idstr, "ram") == 0) {
         kind = KIND_RAM;
     } else if (!desc && instance == 0 &&
                (strcmp(idstr, "spapr/htab") == 0 || strcmp(idstr, "s390-storage_attributes") == 0)) {
@@ -424,7 +429,7 @@ int vt_parse_stream(vt_parse *p)
         if (vt_vmdesc_load_file(p, p->opts->schema) < 0) {
             return -2;
         }
-    } else if (r->seekable && r->fd >= 0 && vt_vmdesc_find(p) < 0) {
+    } else if (r->seekable && (r->fd >= 0 || r->mem) && vt_vmdesc_find(p) < 0) {
         return -1;
     }
     if (header(p) < 0) {
@@ -473,6 +478,7 @@ void vt_parse_clear(vt_parse *p)
     json_decref(p->trailer);
     json_decref(p->extracted);
     vt_ram_free(p->ram);
+    vt_live_free(p);
     vt_pending_free(p);
     free(p->pending);
     memset(p, 0, sizeof(*p));

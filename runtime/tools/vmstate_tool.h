@@ -120,6 +120,9 @@ typedef struct vt_parse {
     uint64_t buffered;
     size_t undecoded;        /* sections framed by their footers only (no vmdesc anywhere) */
     struct vt_ram *ram;      /* RAM section state (ram.c), created on first use */
+    struct vt_live **live;   /* live.c: state of each live section (VMS_LIVE records), by section id */
+    size_t n_live;
+    bool pending_decode;     /* pending.c is decoding a kept payload (its reader is that payload only) */
     json_t *extracted;       /* --extract: RAM block names, in the order their files were made */
 } vt_parse;
 
@@ -131,6 +134,14 @@ int vt_pending_capture(vt_parse *p, json_t *info, json_t *rec, uint32_t id);
 int vt_pending_decode(vt_parse *p);
 /* Frees what was kept (the parse failed before the trailer, or it was decoded). */
 void vt_pending_free(vt_parse *p);
+
+/*
+ * live.c: one START/PART/END payload of a device whose description has "vms_live": LAYOUT,
+ * CHUNK, STATE and DONE records, checked against @desc; the summary goes to @rec ("live"), the
+ * STATE fields to the qemu view or to @rec.
+ */
+int vt_live_read(vt_parse *p, json_t *info, json_t *desc, json_t *rec);
+void vt_live_free(vt_parse *p);
 
 /* vmdesc.c: the trailer found by scanning the end of a seekable stream, --schema, device lookup. */
 int vt_vmdesc_find(vt_parse *p);
