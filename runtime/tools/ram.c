@@ -156,6 +156,7 @@ static int page_out(vt_parse *p, struct vt_ram *ram, struct ram_block *b, uint64
 static int mapped_ram_block(vt_parse *p, struct vt_ram *ram, struct ram_block *b, json_t *blk, uint64_t at)
 {
     vt_reader *r = p->r;
+    at = vt_offset(r);
     uint32_t version = vt_be32(r, "mapped-ram header version");
     if (!r->failed && version != 1) {
         return vt_fail(r, at, "mapped-ram header of block '%s' has version %u (1 expected)", b->name, version);
