@@ -42,3 +42,9 @@ vms_vmstate_cli(newer_vms_switchover 0 ARGS analyze newer/switchover.mig
 vms_vmstate_cli(newer_vms_mapped 0 ARGS analyze newer/mapped.mig
                 OUT "\"mapped_ram\": {\n *\"bitmap_offset\": 162,\n *\"pages_offset\": 4096\n *},\n *\"name\": \"pc.ram\"")
 vms_vmstate_cli(newer_verify_mapped 0 ARGS verify newer/mapped.mig OUT "ok \\(4 records, vmdesc present\\)")
+vms_vmstate_cli(newer_help_memory 0 ARGS analyze --help OUT "--memory, -m")
+# --memory on ordinary PAGE records (where the script itself fails): each page as hex, keyed by
+# block and address, a ZERO page as "Filled with 0x00".
+vms_vmstate_cli(newer_memory_pages 0 ARGS analyze newer/switchover.mig --format qemu --memory
+                OUT "\"memory\": {\n *\"pc.ram \\(0x0000000000000000\\)\": \"Filled with 0x00\",\n *\"pc.ram \\(0x0000000000001000\\)\": \"11 18 1f 26 ")
+vms_vmstate_cli(newer_memory_on_verify 2 ARGS verify --memory newer/switchover.mig ERR "unknown option '--memory'")
