@@ -248,6 +248,12 @@ int vt_live_read(vt_parse *p, json_t *info, json_t *desc, json_t *rec)
     if (strcmp(type, "full") == 0) {
         return vt_fail(r, at, "a FULL section for a live device (its description has \"vms_live\")");
     }
+    json_t *dv = json_object_get(desc, "version");
+    json_int_t version = json_integer_value(json_object_get(info, "version"));
+    if (start && json_is_integer(dv) && json_integer_value(dv) != version) {
+        return vt_fail(r, at, "live section version %lld, the description's is %lld", (long long)version,
+                       (long long)json_integer_value(dv));
+    }
     struct vt_live *l = start ? start_live(p, id, desc, at) : find_live(p, id);
     if (!l) {
         return -1;

@@ -46,7 +46,7 @@ enum variant {
     V_VALID, V_LAYOUT_SIZE, V_LAYOUT_COUNT, V_NO_LAYOUT, V_MEMBER_INDEX, V_CHUNK_INDEX, V_CHUNK_LENGTH,
     V_CHUNK_HUGE, V_STATE_IN_PART, V_TWO_STATES, V_CHUNK_AFTER_STATE, V_NO_STATE, V_MISSING_CHUNK,
     V_UNKNOWN_RECORD, V_PART_AFTER_END, V_DESC_ELEMENT, V_DESC_CHUNK, V_DESC_TOO_BIG, V_LAYOUT_IN_PART,
-    V_FULL,
+    V_FULL, V_VERSION,
 };
 
 /* Device "blk" (section id 5): mem, 10000 bytes in chunks of 4096 (3 chunks, the last 1808
@@ -62,7 +62,7 @@ static void chunk(struct buf *b, uint8_t member, uint32_t index, uint32_t len)
     }
 }
 
-static void head(struct buf *b, int type)
+static void head(struct buf *b, int type, enum variant v)
 {
     be(b, (uint64_t)type, 1);
     be(b, 5, 4);
@@ -70,7 +70,7 @@ static void head(struct buf *b, int type)
         be(b, 3, 1);
         put(b, "blk", 3);
         be(b, 0, 4);
-        be(b, 1, 4);
+        be(b, v == V_VERSION ? 2 : 1, 4);
     }
 }
 
@@ -91,7 +91,7 @@ static size_t build(struct buf *b, enum variant v)
     b->len = 0;
     be(b, 0x5145564d, 4);
     be(b, 3, 4);
-    head(b, v == V_FULL ? 0x04 : 0x01);
+    head(b, v == V_FULL ? 0x04 : 0x01, v);
     if (v != V_NO_LAYOUT) {
         be(b, 0x03, 1);
         be(b, v == V_LAYOUT_COUNT ? 3 : 2, 1);
@@ -105,7 +105,7 @@ static size_t build(struct buf *b, enum variant v)
     chunk(b, 0, 0, 4096);
     be(b, 0x00, 1);
     foot(b);
-    head(b, 0x02); /* PART: a new chunk, one of regs, chunk 0 again (dirtied) */
+    head(b, 0x02, v); /* PART: a new chunk, one of regs, chunk 0 again (dirtied) */
     if (v == V_LAYOUT_IN_PART) {
         be(b, 0x03, 1);
     }
@@ -120,7 +120,7 @@ static size_t build(struct buf *b, enum variant v)
     }
     be(b, 0x00, 1);
     foot(b);
-    head(b, 0x03); /* END: the rest, STATE, DONE */
+    head(b, 0x03, v); /* END: the rest, STATE, DONE */
     if (v == V_CHUNK_HUGE) {
         be(b, 0x01, 1);
         be(b, 0, 1);
@@ -143,7 +143,7 @@ static size_t build(struct buf *b, enum variant v)
     be(b, 0x00, 1);
     foot(b);
     if (v == V_PART_AFTER_END) {
-        head(b, 0x02);
+        head(b, 0x02, v);
         be(b, 0x00, 1);
         foot(b);
     }
@@ -253,6 +253,7 @@ static void test_hostile_variants(void **state)
         {V_DESC_CHUNK, "vmdesc vms_live[0] ('mem'): chunk_size 3000 is not a power of two"},
         {V_DESC_TOO_BIG, "live member 'mem' of 1000000000 bytes cannot fit in the"},
         {V_FULL, "a FULL section for a live device"},
+        {V_VERSION, "offset 0x19 (25): live section version 2, the description's is 1"},
     };
     struct buf *b = malloc(sizeof(*b));
     assert_non_null(b);
