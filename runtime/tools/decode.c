@@ -305,11 +305,8 @@ static json_t *vms_field(vt_parse *p, json_t *f, const char *name, const char *t
     }
     json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:o}", "name", name, "type", type, "offset",
                           (json_int_t)at, "size", (json_int_t)(vt_offset(p->r) - at), "value", v);
-    json_t *idx = json_object_get(f, "index");
     if (index >= 0) {
         json_object_set_new(o, "index", json_integer(index));
-    } else if (json_is_integer(idx)) {
-        json_object_set(o, "index", idx);
     }
     return o;
 }
@@ -322,6 +319,12 @@ json_t *vt_decode_vms(vt_parse *p, json_t *desc, int depth)
     }
     json_t *out = json_pack("{s:[]}", "fields");
     json_t *list = json_object_get(out, "fields");
+    /*
+     * Element indexes come from the order of the values of one name, not from the vmdesc: an
+     * array may be one entry with array_len, one entry per element with "index" (newer QEMUs
+     * leave it off the last one), or segments split at NULL pointers, all under one name.
+     */
+    json_t *seen = json_object();
     size_t i;
     json_t *f;
     json_array_foreach(fields, i, f) {
@@ -330,10 +333,11 @@ json_t *vt_decode_vms(vt_parse *p, json_t *desc, int depth)
         if (field_shape(p, f, &name, &type, &n) < 0) {
             goto fail;
         }
-        bool array = json_object_get(f, "array_len") != NULL;
+        json_int_t first = json_integer_value(json_object_get(seen, name));
+        bool array = json_object_get(f, "array_len") || json_object_get(f, "index") || first > 0;
         for (json_int_t k = 0; k < n; k++) {
             uint64_t before = vt_offset(p->r);
-            json_t *v = vms_field(p, f, name, type, array ? k : -1, depth);
+            json_t *v = vms_field(p, f, name, type, array ? first + k : -1, depth);
             if (!v) {
                 note_field(p, name);
                 goto fail;
@@ -343,7 +347,10 @@ json_t *vt_decode_vms(vt_parse *p, json_t *desc, int depth)
                 goto fail;
             }
         }
+        json_object_set_new(seen, name, json_integer(first + n));
     }
+    json_decref(seen);
+    seen = NULL;
     json_t *subs = json_object_get(desc, "subsections");
     if (json_array_size(subs)) {
         json_t *sl = json_array();
@@ -368,6 +375,7 @@ json_t *vt_decode_vms(vt_parse *p, json_t *desc, int depth)
     }
     return out;
 fail:
+    json_decref(seen);
     json_decref(out);
     return NULL;
 }

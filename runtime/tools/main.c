@@ -12,7 +12,8 @@
 #endif
 
 static const char usage_text[] =
-    "usage: vmstate analyze STREAM [--desc] [--format vms|qemu] [--schema VMDESC.json] [--extract DIR]\n"
+    "usage: vmstate analyze STREAM [--desc] [--format vms|qemu] [--schema VMDESC.json] [--memory]\n"
+    "                       [--extract DIR]\n"
     "       vmstate verify  STREAM [--schema VMDESC.json]\n"
     "       vmstate --help | --version\n"
     "\n"
@@ -23,6 +24,7 @@ static const char usage_text[] =
     "  --format qemu    exactly what QEMU's scripts/analyze-migration.py prints\n"
     "  --desc           print the stream's vmdesc (analyze-migration.py -d desc) instead of the state\n"
     "  --schema FILE    decode with this vmdesc (e.g. --desc of another stream of the same build)\n"
+    "  --memory, -m     also show every RAM page's bytes (like -m; at most 256 MiB of text)\n"
     "  --extract DIR    write desc.json, state.json and one file per RAM block into DIR (like -x)\n"
     "verify checks the stream's structure and prints 'ok' or the first error with its byte offset.\n"
     "\n"
@@ -59,6 +61,9 @@ static int parse_args(int argc, char **argv, struct vt_opts *o, bool *help)
             return 0;
         } else if (strcmp(a, "--desc") == 0 && !o->verify) {
             o->desc = true;
+            continue;
+        } else if ((strcmp(a, "--memory") == 0 || strcmp(a, "-m") == 0) && !o->verify) {
+            o->memory = true;
             continue;
         } else if (strcmp(a, "--schema") == 0) {
             value = &o->schema;
@@ -151,7 +156,6 @@ static int write_file(const char *dir, const char *name, json_t *v, const struct
         fprintf(stderr, "vmstate: cannot write '%s'\n", path);
         return -1;
     }
-    printf("%s\n", name);
     return 0;
 }
 
@@ -197,10 +201,21 @@ static int run(struct vt_opts *o)
                     "footers only (give --schema to check them)\n", o->stream, p.undecoded);
         }
     } else if (o->extract) {
+        /* listed in analyze-migration.py -x's order: desc.json, the RAM blocks, state.json */
         json_t *state = o->format == VT_FORMAT_QEMU ? qemu_state(&p) : vms_state(&p);
         if ((p.vmdesc && write_file(o->extract, "desc.json", p.vmdesc, o) < 0) ||
             write_file(o->extract, "state.json", state, o) < 0) {
             status = 1;
+        } else {
+            size_t i;
+            json_t *name;
+            if (p.vmdesc) {
+                puts("desc.json");
+            }
+            json_array_foreach(p.extracted, i, name) {
+                puts(json_string_value(name));
+            }
+            puts("state.json");
         }
         json_decref(state);
     } else if (output(&p, o) < 0) {

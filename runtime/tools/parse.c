@@ -6,7 +6,7 @@
 
 enum { SEC_EOF = 0, SEC_START, SEC_PART, SEC_END, SEC_FULL, SEC_SUB, SEC_VMDESC, SEC_CONFIG, SEC_COMMAND,
        SEC_FOOTER = 0x7e };
-enum section_kind { KIND_VMSD, KIND_RAM, KIND_BUILTIN, KIND_LIVE };
+enum section_kind { KIND_VMSD, KIND_RAM, KIND_BUILTIN, KIND_LIVE, KIND_LIVE_RECORDS };
 
 static const char *const type_names[] = {"eof", "start", "part", "end", "full"};
 
@@ -58,6 +58,54 @@ static void scan_caps(vt_parse *p, json_t *v)
     }
 }
 
+/*
+ * Without a vmdesc entry for it, the configuration's subsections are read by their known
+ * layouts (QEMU's configuration vmsd): target-page-bits (be32), capabilities (be32 count, then
+ * counted names), uuid (16 bytes).
+ */
+static int config_subsections(vt_parse *p, json_t *rec)
+{
+    vt_reader *r = p->r;
+    while (vt_peek(r) == SEC_SUB) {
+        uint64_t at = vt_offset(r);
+        char name[256];
+        vt_u8(r, "subsection marker");
+        if (vt_str8(r, name, "configuration subsection name") < 0) {
+            return -1;
+        }
+        vt_be32(r, "subsection version");
+        if (strcmp(name, "configuration/target-page-bits") == 0) {
+            json_object_set_new(rec, "target_page_bits", json_integer(vt_be32(r, "target page bits")));
+        } else if (strcmp(name, "configuration/capabilities") == 0) {
+            uint32_t n = vt_be32(r, "capability count");
+            json_t *caps = json_array();
+            json_object_set_new(rec, "capabilities", caps);
+            for (uint32_t i = 0; i < n && !r->failed; i++) {
+                char cap[256];
+                if (vt_str8(r, cap, "capability name") == 0) {
+                    json_array_append_new(caps, json_string(cap));
+                }
+            }
+            scan_caps(p, caps);
+        } else if (strcmp(name, "configuration/uuid") == 0) {
+            uint8_t uuid[16];
+            if (vt_read(r, uuid, sizeof(uuid), "configuration uuid") == 0) {
+                char hex[33];
+                for (int i = 0; i < 16; i++) {
+                    snprintf(hex + i * 2, 3, "%02x", uuid[i]);
+                }
+                json_object_set_new(rec, "uuid", json_string(hex));
+            }
+        } else {
+            return vt_fail(r, at, "unknown configuration subsection '%s' (and no vmdesc describes it)", name);
+        }
+        if (r->failed) {
+            return -1;
+        }
+    }
+    return r->failed ? -1 : 0;
+}
+
 static int configuration(vt_parse *p, uint64_t at)
 {
     vt_reader *r = p->r;
@@ -87,6 +135,10 @@ static int configuration(vt_parse *p, uint64_t at)
         }
         json_object_set_new(rec, "machine", json_stringn((const char *)name, len));
         free(name);
+        if (config_subsections(p, rec) < 0) {
+            json_decref(rec);
+            return -1;
+        }
     }
     json_object_set_new(rec, "size", json_integer((json_int_t)(vt_offset(r) - at)));
     json_array_append_new(p->records, rec);
@@ -204,6 +256,9 @@ static int payload(vt_parse *p, json_t *info, json_t *rec)
     if (kind == KIND_BUILTIN) {
         return vt_builtin_read(p, idstr, version);
     }
+    if (kind == KIND_LIVE_RECORDS) {
+        return vt_live_read(p, info, json_object_get(info, "desc"), rec);
+    }
     if (kind == KIND_LIVE) {
         return live_payload(p, (uint32_t)json_integer_value(json_object_get(info, "id")), rec);
     }
@@ -239,7 +294,9 @@ static json_t *section_start(vt_parse *p, int type, uint64_t at, uint32_t *id)
     }
     json_t *desc = vt_vmdesc_device(p, idstr, instance);
     int kind = KIND_VMSD;
-    if (!desc && instance == 0 && strcmp(idstr, "ram") == 0) {
+    if (desc && json_object_get(desc, "vms_live")) {
+        kind = KIND_LIVE_RECORDS; /* our declarative live sections: LAYOUT, CHUNK, STATE, DONE records */
+    } else if (!desc && instance == 0 && strcmp(idstr, "ram") == 0) {
         kind = KIND_RAM;
     } else if (!desc && instance == 0 &&
                (strcmp(idstr, "spapr/htab") == 0 || strcmp(idstr, "s390-storage_attributes") == 0)) {
@@ -256,7 +313,8 @@ static json_t *section_start(vt_parse *p, int type, uint64_t at, uint32_t *id)
         vt_fail(r, at, "the vmdesc entry of section '%s' has no \"fields\" list", idstr);
         return NULL;
     }
-    json_t *qv = kind == KIND_RAM ? json_pack("{s:{}}", "section sizes")
+    bool memory = p->opts->memory && !p->opts->extract;
+    json_t *qv = kind == KIND_RAM ? json_pack(memory ? "{s:{}, s:{}}" : "{s:{}}", "section sizes", "memory")
                : kind == KIND_BUILTIN ? json_string("") : json_object();
     json_t *info = json_pack("{s:s, s:I, s:I, s:I, s:i, s:O?, s:O}", "idstr", idstr, "id", (json_int_t)*id, "instance", (json_int_t)instance,
                              "version", (json_int_t)version, "kind", kind, "desc", desc, "qemu", qv);
@@ -371,7 +429,7 @@ int vt_parse_stream(vt_parse *p)
         if (vt_vmdesc_load_file(p, p->opts->schema) < 0) {
             return -2;
         }
-    } else if (r->seekable && r->fd >= 0 && vt_vmdesc_find(p) < 0) {
+    } else if (r->seekable && (r->fd >= 0 || r->mem) && vt_vmdesc_find(p) < 0) {
         return -1;
     }
     if (header(p) < 0) {
@@ -418,7 +476,9 @@ void vt_parse_clear(vt_parse *p)
     json_decref(p->records);
     json_decref(p->qemu_sections);
     json_decref(p->trailer);
+    json_decref(p->extracted);
     vt_ram_free(p->ram);
+    vt_live_free(p);
     vt_pending_free(p);
     free(p->pending);
     memset(p, 0, sizeof(*p));

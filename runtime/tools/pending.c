@@ -90,7 +90,14 @@ static int decode_one(vt_parse *p, struct vt_pending *pd, vt_reader *mem)
                        (long long)instance,
                        p->vmdesc ? "the vmdesc" : "any vmdesc (the stream has none: give one with --schema)");
     }
-    if (p->opts->format == VT_FORMAT_QEMU) {
+    if (json_object_get(desc, "vms_live")) {
+        p->pending_decode = true;
+        int rc = vt_live_read(p, pd->info, desc, pd->rec);
+        p->pending_decode = false;
+        if (rc < 0) {
+            return -1;
+        }
+    } else if (p->opts->format == VT_FORMAT_QEMU) {
         if (vt_decode_qemu(p, desc, json_object_get(pd->info, "qemu"), 0) < 0) {
             return -1;
         }

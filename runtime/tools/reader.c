@@ -387,3 +387,41 @@ int vt_pread(vt_reader *r, void *dst, size_t n, uint64_t off)
     ssize_t got = pread(r->fd, dst, n, (off_t)off);
     return got == (ssize_t)n ? 0 : -1;
 }
+
+int vt_seek(vt_reader *r, uint64_t off, const char *what)
+{
+    uint64_t here = vt_offset(r);
+    if (r->failed) {
+        return -1;
+    }
+    if (r->size != UINT64_MAX && off > r->size) {
+        return vt_fail(r, here, "%s at 0x%llx is beyond the end of the stream (%llu bytes)", what,
+                       (unsigned long long)off, (unsigned long long)r->size);
+    }
+    if (off >= here) {
+        return vt_skip(r, off - here, what);
+    }
+    if (r->mem) {
+        if (off < r->base) {
+            return vt_fail(r, here, "%s at 0x%llx is before this chunk of the stream", what,
+                           (unsigned long long)off);
+        }
+        r->pos = (size_t)(off - r->base);
+        return 0;
+    }
+    if (off >= r->base) {
+        r->pos = (size_t)(off - r->base); /* still in the window */
+        return 0;
+    }
+    if (r->fd < 0 || !r->seekable) {
+        return vt_fail(r, here, "%s at 0x%llx is behind the read position and the stream cannot seek back "
+                       "(read it from a file)", what, (unsigned long long)off);
+    }
+    if (lseek(r->fd, (off_t)off, SEEK_SET) < 0) {
+        return vt_fail(r, here, "seek error: %s", strerror(errno));
+    }
+    r->base = off;
+    r->len = r->pos = 0;
+    r->at_end = false;
+    return 0;
+}

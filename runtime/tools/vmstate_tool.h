@@ -16,6 +16,8 @@
 extern uint64_t vt_buffer_cap;
 /* Largest vmdesc trailer accepted (QEMU's largest machines write a few MiB). */
 #define VT_VMDESC_MAX (64u << 20)
+/* Largest --memory dump kept for the output (hex text of RAM pages). */
+#define VT_MEMORY_CAP (256u << 20)
 /* Nesting depth of structs in a vmdesc that the decoder follows. */
 #define VT_DEPTH_MAX 64
 /* Read window of the reader. */
@@ -75,6 +77,11 @@ uint8_t *vt_read_alloc(vt_reader *r, uint64_t n, const char *what);
 int vt_skip(vt_reader *r, uint64_t n, const char *what);
 /* Reads a u8-counted string into @out (256 bytes); 0 or -1 (also when not UTF-8). */
 int vt_str8(vt_reader *r, char out[256], const char *what);
+/*
+ * Moves to absolute @off: forward by skipping, backward by seeking (files and memory only); an
+ * offset beyond a known end is an error naming @what.
+ */
+int vt_seek(vt_reader *r, uint64_t off, const char *what);
 /* Reads @n bytes from absolute @off without moving (seekable readers only). */
 int vt_pread(vt_reader *r, void *dst, size_t n, uint64_t off);
 
@@ -86,6 +93,7 @@ struct vt_opts {
     const char *stream;      /* argument as given */
     const char *schema;      /* --schema FILE or NULL */
     const char *extract;     /* --extract DIR or NULL */
+    bool memory;             /* --memory: RAM page contents in the output (analyze-migration.py -m) */
     json_t *vmdesc;          /* main.c: the vmdesc in use after the parse (borrowed) */
 };
 
@@ -112,6 +120,10 @@ typedef struct vt_parse {
     uint64_t buffered;
     size_t undecoded;        /* sections framed by their footers only (no vmdesc anywhere) */
     struct vt_ram *ram;      /* RAM section state (ram.c), created on first use */
+    struct vt_live **live;   /* live.c: state of each live section (VMS_LIVE records), by section id */
+    size_t n_live;
+    bool pending_decode;     /* pending.c is decoding a kept payload (its reader is that payload only) */
+    json_t *extracted;       /* --extract: RAM block names, in the order their files were made */
 } vt_parse;
 
 int vt_parse_stream(vt_parse *p);
@@ -122,6 +134,14 @@ int vt_pending_capture(vt_parse *p, json_t *info, json_t *rec, uint32_t id);
 int vt_pending_decode(vt_parse *p);
 /* Frees what was kept (the parse failed before the trailer, or it was decoded). */
 void vt_pending_free(vt_parse *p);
+
+/*
+ * live.c: one START/PART/END payload of a device whose description has "vms_live": LAYOUT,
+ * CHUNK, STATE and DONE records, checked against @desc; the summary goes to @rec ("live"), the
+ * STATE fields to the qemu view or to @rec.
+ */
+int vt_live_read(vt_parse *p, json_t *info, json_t *desc, json_t *rec);
+void vt_live_free(vt_parse *p);
 
 /* vmdesc.c: the trailer found by scanning the end of a seekable stream, --schema, device lookup. */
 int vt_vmdesc_find(vt_parse *p);

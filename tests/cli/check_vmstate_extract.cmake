@@ -8,7 +8,7 @@ execute_process(COMMAND ${VMSTATE} analyze ${STREAM} --format qemu --extract ${D
 if(NOT rc STREQUAL "0")
   message(FATAL_ERROR "exit status ${rc}\n${err}")
 endif()
-if(NOT out STREQUAL "pc.ram\n/rom@etc/acpi/tables\npc.bios\npc.rom\n/rom@etc/table-loader\n/rom@etc/acpi/rsdp\ndesc.json\nstate.json\n")
+if(NOT out STREQUAL "desc.json\npc.ram\n/rom@etc/acpi/tables\npc.bios\npc.rom\n/rom@etc/table-loader\n/rom@etc/acpi/rsdp\nstate.json\n")
   message(FATAL_ERROR "unexpected listing:\n${out}")
 endif()
 foreach(kind desc state)
