@@ -158,19 +158,10 @@ static void put_chunk(vms_stream_t *s, const struct vms_live_member *m, size_t i
     vms_put_u8(s, (uint8_t)idx);
     vms_put_be32(s, (uint32_t)i);
     vms_put_be32(s, (uint32_t)len);
-    if (m->element_size == 1) {
+    if (m->element_size == 1)
         vms_put_buffer(s, p, len);
-        return;
-    }
-    for (size_t done = 0; done < len;) {
-        uint8_t tmp[4096];
-        size_t k = len - done < sizeof(tmp) ? len - done : sizeof(tmp);
-
-        memcpy(tmp, p + done, k);
-        swap_elements(tmp, k, m->element_size);
-        vms_put_buffer(s, tmp, k);
-        done += k;
-    }
+    else
+        vmsp_put_array(s, p, m->element_size, len / m->element_size); /* swapped in bulk */
 }
 
 /*
