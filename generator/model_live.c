@@ -130,6 +130,15 @@ static bool resolve_one(struct vg_desc *desc, size_t li, struct vg_diags *d)
                  "bitmap, an array of uint64_t)", l->bitmap, l->name, desc->rec->c_name, l->bitmap);
         return false;
     }
+    for (size_t i = 0; i < desc->n_lives; i++) {
+        if (strcmp(desc->lives[i].name, l->bitmap) == 0 ||
+            (i < li && strcmp(desc->lives[i].bitmap, l->bitmap) == 0)) {
+            vg_error(d, l->loc, "VMS_LIVE(\"%s\") on member '%s': '%s' is already %s", l->bitmap,
+                     l->name, l->bitmap, i < li && strcmp(desc->lives[i].bitmap, l->bitmap) == 0
+                     ? "the bitmap of another live member" : "a live member");
+            return false;
+        }
+    }
     if (t->kind != VG_T_ARRAY || t->elem->kind != VG_T_INT || t->elem->size != 8 ||
         t->elem->is_signed || t->elem->host_sized) {
         vg_error(d, bm->loc, "dirty bitmap '%s' of VMS_LIVE member '%s' must be an array of "
@@ -147,15 +156,6 @@ static bool resolve_one(struct vg_desc *desc, size_t li, struct vg_diags *d)
         vg_error(d, bm->loc, "dirty bitmap '%s' of VMS_LIVE member '%s' is not migrated: it may "
                  "carry VMS_SKIP only", l->bitmap, l->name);
         return false;
-    }
-    for (size_t i = 0; i < desc->n_lives; i++) {
-        if (strcmp(desc->lives[i].name, l->bitmap) == 0 ||
-            (i < li && strcmp(desc->lives[i].bitmap, l->bitmap) == 0)) {
-            vg_error(d, l->loc, "VMS_LIVE(\"%s\") on member '%s': '%s' is already %s", l->bitmap,
-                     l->name, l->bitmap, i < li && strcmp(desc->lives[i].bitmap, l->bitmap) == 0
-                     ? "the bitmap of another live member" : "a live member");
-            return false;
-        }
     }
     for (size_t i = 0; i < desc->n_fields; i++) {
         if (desc->fields[i].member == bm)
