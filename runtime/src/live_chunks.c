@@ -336,7 +336,8 @@ static const char *member_path(const struct vmsp_entry *e, const char *member, c
 {
     if (!member)
         return e->idstr;
-    snprintf(buf, size, "%s/%s", e->idstr, member);
+    if (snprintf(buf, size, "%s/%s", e->idstr, member) >= (int)size)
+        buf[size - 1] = '\0'; /* cut short: the path only names things in messages */
     return buf;
 }
 
