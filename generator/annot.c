@@ -336,6 +336,8 @@ static const struct kind {
     [VG_A_RENAMED] = {"renamed", "S", "renamed(\"old\")"},
     [VG_A_NAME] = {"name", "S", "name(\"wire-name\")"},
     [VG_A_TYPE] = {"type", "S", "type(\"info\")"},
+    [VG_A_LIVE] = {"live", "S", "live(\"bitmap\")"},
+    [VG_A_LIVE_CHUNK] = {"live_chunk", "N", "live_chunk(n)"},
 };
 
 const char *vg_annot_word(enum vg_annot_kind k)

@@ -135,6 +135,8 @@ enum vg_annot_kind {
     VG_A_RENAMED,        /* renamed("old") */
     VG_A_NAME,           /* name("wire-name") */
     VG_A_TYPE,           /* type("info") */
+    VG_A_LIVE,           /* live("bitmap-member") */
+    VG_A_LIVE_CHUNK,     /* live_chunk(n) */
     VG_A_COUNT_
 };
 

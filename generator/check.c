@@ -415,5 +415,7 @@ int vg_check(struct vg_model *m, struct vg_diags *d)
             }
         }
     }
+    if (vg_live_check(m, d))
+        x.ok = false;
     return x.ok ? 0 : -1;
 }

@@ -582,6 +582,37 @@ static void compare_desc(struct vg_diff *d, const json_t *od, const json_t *nd, 
                         path);
 }
 
+/* One "vms_live" entry as text, for messages. */
+static char *live_text(const json_t *e)
+{
+    return vg_diff_format("'%s' (%lld bytes, chunk_size %lld, element_size %lld)",
+                          jstr(e, "field") ? jstr(e, "field") : "?", jint(e, "size", 0),
+                          jint(e, "chunk_size", 0), jint(e, "element_size", 0));
+}
+
+/*
+ * The VMS_LIVE members of a section (its description's "vms_live"): the
+ * LAYOUT record carries each member's size, chunk size and element size in
+ * order, and the destination refuses any difference.
+ */
+static void compare_live(struct vg_diff *d, const json_t *od, const json_t *nd)
+{
+    const json_t *ol = json_object_get(od, "vms_live"), *nl = json_object_get(nd, "vms_live");
+    size_t on = json_array_size(ol), nn = json_array_size(nl);
+
+    for (size_t i = 0; i < (on > nn ? on : nn); i++) {
+        const json_t *o = json_array_get(ol, i), *n = json_array_get(nl, i);
+        char *ot = o ? live_text(o) : NULL, *nt = n ? live_text(n) : NULL;
+
+        if (!o || !n || strcmp(ot, nt) != 0)
+            report(d, "LIVE_LAYOUT_CHANGED", VG_DIR_BOTH, VG_SEV_ERROR, "", nd, d->new_file,
+                   "live member %zu: %s%s%s: the destination refuses the source's LAYOUT", i,
+                   o ? ot : "none", " -> ", n ? nt : "none");
+        free(ot);
+        free(nt);
+    }
+}
+
 void vg_diff_compare(struct vg_diff *d, json_t *old, json_t *new)
 {
     const char *key;
@@ -625,6 +656,7 @@ void vg_diff_compare(struct vg_diff *d, json_t *old, json_t *new)
                    "changed", jstr(od, "name") ? jstr(od, "name") : "",
                    jstr(nd, "name") ? jstr(nd, "name") : "");
         compare_desc(d, od, nd, "", true);
+        compare_live(d, od, nd);
     }
     json_object_foreach(new, key, n) {
         struct vg_rename *r = find_rename(d, true, NULL, key, NULL);

@@ -106,6 +106,11 @@ const struct vg_rule vg_rules[] = {
      "release and not the other (nested structs load at their local version; else a warning)",
      "Nested descriptions have no version on the wire: keep their version_id and VMS_SINCE "
      "values, and use a subsection of the section instead."},
+    {"LIVE_LAYOUT_CHANGED", VG_DIR_BOTH, VG_SEV_ERROR,
+     "a VMS_LIVE member was added, removed or moved, or its size, chunk_size or element_size "
+     "changed: the destination refuses the source's LAYOUT record",
+     "Keep the live members, their sizes and VMS_LIVE_CHUNK as they were; a new live member "
+     "needs a new device (section)."},
 };
 const size_t vg_n_rules = sizeof(vg_rules) / sizeof(vg_rules[0]);
 

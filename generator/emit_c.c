@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "emit_c_live.h"
 #include "model.h"
 #include "xalloc.h"
 
@@ -767,6 +768,8 @@ static void emit_desc(struct emitter *em, const struct vg_desc *desc)
         emitf(em->out, ",\n");
     }
     emitf(em->out, "};\n\n");
+    if (desc->n_lives)
+        vg_emit_c_live(em->out, desc);
     vg_buf_free(&n);
     vg_buf_free(&sym);
 }
@@ -826,6 +829,8 @@ static void emit_header(const struct vg_model *m, struct vg_buf *out, const char
         if (desc->n_subs)
             emitf(out, "extern const struct vms_subsection vms_subs_%s[%zu];\n", desc->ident,
                   desc->n_subs);
+        if (desc->n_lives)
+            vg_emit_h_live(out, desc);
         emitf(out, "\n");
     }
     emitf(out, "#ifdef __cplusplus\n}\n#endif\n\n#endif /* VMSGEN_%s_VMS_H */\n", guard.s);

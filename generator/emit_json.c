@@ -435,6 +435,25 @@ static void emit_subsections(struct jw *w, const struct vg_desc *d)
 }
 
 /*
+ * VMS_LIVE members, as the vmdesc of a live device has them (the contract of
+ * docs/wire-format.md, "Live sections"): member, total size, chunk size and
+ * element size, in declaration order.
+ */
+static void emit_live(struct jw *w, const struct vg_desc *d)
+{
+    jw_open(w, K("vms_live"), '[');
+    for (size_t i = 0; i < d->n_lives; i++) {
+        jw_open(w, NOKEY, '{');
+        jw_str(w, K("field"), d->lives[i].name);
+        jw_int(w, K("size"), (int64_t)d->lives[i].size);
+        jw_int(w, K("chunk_size"), (int64_t)d->lives[i].chunk_size);
+        jw_int(w, K("element_size"), d->lives[i].elem_size);
+        jw_close(w, '}');
+    }
+    jw_close(w, ']');
+}
+
+/*
  * Writes a "Description" object (or, with @sub == -2 / >= 0, the members of
  * a subsection object already open): the fields of @d whose subsection index
  * is @sub (-1: the main payload; -2: a member subsection, all main fields).
@@ -464,6 +483,8 @@ static void emit_desc(struct jw *w, const struct vg_desc *d, const char *name, i
     }
     if (sub < 0)
         emit_subsections(w, d);
+    if (own_object && d->n_lives)
+        emit_live(w, d);
     if (own_object)
         jw_close(w, '}');
 }

@@ -18,6 +18,8 @@ struct member_ann {
     const char *codec_get, *codec_put, *codec_type;
     const char *sub_name, *sub_needed;
     const struct vg_expr *sub_needed_expr;
+    const char *live;         /* VMS_LIVE: the bitmap member */
+    uint64_t live_chunk;      /* VMS_LIVE_CHUNK */
     struct vg_loc sub_loc, loc;
     bool has[VG_A_COUNT_];
 };
@@ -144,6 +146,8 @@ static bool apply_member_annot(struct member_ann *ma, const struct vg_parsed_ann
     case VG_A_NAME: ma->name = arg_str(a, 0); break;
     case VG_A_RENAMED: ma->renamed = arg_str(a, 0); break;
     case VG_A_TYPE: ma->type = arg_str(a, 0); break;
+    case VG_A_LIVE: ma->live = arg_str(a, 0); break;
+    case VG_A_LIVE_CHUNK: ma->live_chunk = (uint64_t)a->args[0].ival; break;
     case VG_A_CODEC:
         ma->codec_get = arg_str(a, 0);
         ma->codec_put = arg_str(a, 1);
@@ -607,7 +611,9 @@ static bool build_member(struct builder *b, const struct vg_member *m, const cha
         return false;
     }
     c_path = concat3(prefix, prefix[0] && m->name[0] ? "." : "", m->name);
-    if (ma.skip) {
+    if (ma.has[VG_A_LIVE] || ma.has[VG_A_LIVE_CHUNK]) {
+        ok = vg_live_member(b->desc, m, prefix, ma.has, ma.live, ma.live_chunk, b->d);
+    } else if (ma.skip) {
         ok = true;
     } else if (ma.present) {
         int sub = find_sub(b->desc, ma.present);
@@ -813,6 +819,8 @@ int vg_model_build(struct vg_tu *tu, struct vg_model *m, struct vg_diags *d)
             ok = false;
         if (!build_members(&b, b.desc->rec, "", 0))
             ok = false;
+        if (b.desc->n_lives && !vg_live_resolve(b.desc, d))
+            ok = false;
         fit_fields(b.desc);
         b.desc->built = true;
     }
@@ -852,6 +860,7 @@ static void desc_free(struct vg_desc *desc)
     }
     for (int i = 0; i < VG_HOOK_COUNT; i++)
         free(desc->hooks[i]);
+    vg_live_free(desc);
     free(desc->fields);
     free(desc->subs);
     free(desc->ident);

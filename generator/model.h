@@ -77,6 +77,16 @@ struct vg_sub {
     char *present_path;       /* VMS_PRESENT bool member, or NULL */
 };
 
+/* A VMS_LIVE member: sent in chunks by the live ops, not among the description's fields. */
+struct vg_live {
+    char *name;               /* the member's name ("ram") */
+    char *bitmap;             /* its dirty bitmap member ("ram_dirty") */
+    uint64_t size;            /* total bytes */
+    uint64_t chunk_size;      /* VMS_LIVE_CHUNK, 4096 by default */
+    unsigned elem_size;       /* 1, 2, 4 or 8 */
+    struct vg_loc loc;
+};
+
 enum { VG_HOOK_PRE_SAVE, VG_HOOK_POST_SAVE, VG_HOOK_PRE_LOAD, VG_HOOK_POST_LOAD, VG_HOOK_COUNT };
 
 /* One description: an annotated struct with VMS_STATE. */
@@ -102,6 +112,8 @@ struct vg_desc {
     size_t n_fields, cap_fields;
     struct vg_sub *subs;
     size_t n_subs;
+    struct vg_live *lives;    /* VMS_LIVE members, in declaration order */
+    size_t n_lives;
 };
 
 struct vg_model {
@@ -138,6 +150,21 @@ int vg_check(struct vg_model *m, struct vg_diags *d);
  */
 bool vg_resolve_member(const struct vg_record *rec, const struct vg_expr *e,
                        const struct vg_member **member, struct vg_buf *c_path);
+
+/*
+ * VMS_LIVE (model_live.c). vg_live_member() records member @m of @desc as
+ * live (@prefix: the flattening path, "" at the top; @has: the member's
+ * annotation kinds; @bitmap and @chunk their arguments, @chunk 0 = default),
+ * reporting misuse. vg_live_resolve() then finds and checks each bitmap and
+ * drops it from the fields. vg_live_check() refuses descriptions with live
+ * members used nested or as subsections. All return false / -1 on error.
+ */
+bool vg_live_member(struct vg_desc *desc, const struct vg_member *m, const char *prefix,
+                    const bool has[VG_A_COUNT_], const char *bitmap, uint64_t chunk,
+                    struct vg_diags *d);
+bool vg_live_resolve(struct vg_desc *desc, struct vg_diags *d);
+int vg_live_check(const struct vg_model *m, struct vg_diags *d);
+void vg_live_free(struct vg_desc *desc);
 
 /* Looks up an enum constant or object-like integer macro of the TU. */
 bool vg_lookup_constant(void *tu, const char *name, int64_t *value);

@@ -273,4 +273,24 @@
  */
 #define VMS_TYPE(info) VMSP_ANN("type", info)
 
+/*
+ * VMS_LIVE(bitmap): a large 1-D array of fixed-width integers migrated live,
+ * in chunks, while the device runs (docs/annotations.md, "Live state").
+ * @bitmap (a string literal) names a uint64_t array member of the same
+ * struct, one bit per chunk, which is not migrated itself; the device marks
+ * a chunk with vms_live_mark_dirty() after writing it. vmsgen then emits
+ * vms_live_ops_<Struct> for vms_register_live(). Combines with
+ * VMS_LIVE_CHUNK only.
+ *   uint8_t  ram[RAM_SIZE] VMS_LIVE("ram_dirty");
+ *   uint64_t ram_dirty[RAM_SIZE / 4096 / 64];
+ */
+#define VMS_LIVE(bitmap) VMSP_ANN("live", bitmap)
+
+/*
+ * VMS_LIVE_CHUNK(n): the chunk size of a VMS_LIVE member in bytes (a power
+ * of two and a multiple of its element size; 4096 when not given).
+ *   uint32_t table[1 << 20] VMS_LIVE("table_dirty") VMS_LIVE_CHUNK(65536);
+ */
+#define VMS_LIVE_CHUNK(n) VMSP_ANN("live_chunk", n)
+
 #endif /* VMS_ANNOTATE_H */

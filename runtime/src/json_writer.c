@@ -179,3 +179,14 @@ void vmsp_json_int(struct vmsp_json *j, const char *key, int64_t value)
     append(j, tmp + i, sizeof(tmp) - i);
     j->need_comma = true;
 }
+
+void vmsp_json_raw(struct vmsp_json *j, const struct vmsp_json *value)
+{
+    if (value->failed) {
+        j->failed = true;
+        return;
+    }
+    begin_value(j, NULL);
+    append(j, value->buf, value->len);
+    j->need_comma = true;
+}

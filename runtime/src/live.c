@@ -31,16 +31,37 @@ static int handler_result(struct vmsp_entry *e, vms_stream_t *s, const char *wha
     return err && err->code ? err->code : ret;
 }
 
+/* The handler of a START, PART or END section: the device's, or the VMS_LIVE one. */
+static int call_save(struct vmsp_entry *e, vms_stream_t *s, uint8_t type, vms_error_t *err)
+{
+    if (e->live->live)
+        return type == VMSP_SEC_START ? vmsp_chunks_save_setup(e, s, err)
+             : type == VMSP_SEC_PART ? vmsp_chunks_save_iterate(e, s, err)
+             : vmsp_chunks_save_complete(e, s, err);
+    return type == VMSP_SEC_START ? e->live->save_setup(s, e->opaque, err)
+         : type == VMSP_SEC_PART ? e->live->save_iterate(s, e->opaque, err)
+         : e->live->save_complete(s, e->opaque, err);
+}
+
+/* Whether @e writes sections of @type (it has the handler). */
+static bool saves(const struct vmsp_entry *e, uint8_t type)
+{
+    if (e->live->live)
+        return true;
+    return type == VMSP_SEC_START ? e->live->save_setup != NULL
+         : type == VMSP_SEC_PART ? e->live->save_iterate != NULL
+         : e->live->save_complete != NULL;
+}
+
 /* One section of a live device: header, the handler's payload, footer. */
 static int save_live_section(struct vmsp_entry *e, vms_stream_t *s, uint8_t type,
-                             int (*fn)(vms_stream_t *, void *, vms_error_t *), const char *what,
-                             vms_error_t *err)
+                             const char *what, vms_error_t *err)
 {
     uint64_t start = vms_stream_offset(s);
     int ret, io;
 
     vmsp_section_header(s, e, type);
-    ret = handler_result(e, s, what, fn(s, e->opaque, err), err);
+    ret = handler_result(e, s, what, call_save(e, s, type, err), err);
     if (ret < 0)
         return ret;
     vmsp_section_footer(s, e);
@@ -55,9 +76,9 @@ int vmsp_live_setup(struct vmsp_entry **order, size_t n, vms_stream_t *s, vms_er
         struct vmsp_entry *e = order[i];
         int ret;
 
-        if (!active(e) || !e->live->save_setup)
+        if (!active(e) || !saves(e, VMSP_SEC_START))
             continue;
-        ret = save_live_section(e, s, VMSP_SEC_START, e->live->save_setup, "save_setup", err);
+        ret = save_live_section(e, s, VMSP_SEC_START, "save_setup", err);
         if (ret < 0)
             return ret;
     }
@@ -72,10 +93,10 @@ int vmsp_live_iterate(struct vmsp_entry **order, size_t n, vms_stream_t *s, vms_
         struct vmsp_entry *e = order[i];
         int ret;
 
-        if (!active(e) || !e->live->save_iterate ||
+        if (!active(e) || !saves(e, VMSP_SEC_PART) ||
             (e->live->is_active_iterate && !e->live->is_active_iterate(e->opaque)))
             continue;
-        ret = save_live_section(e, s, VMSP_SEC_PART, e->live->save_iterate, "save_iterate", err);
+        ret = save_live_section(e, s, VMSP_SEC_PART, "save_iterate", err);
         if (ret < 0)
             return ret;
         if (ret == 0)
@@ -90,10 +111,9 @@ int vmsp_live_complete(struct vmsp_entry **order, size_t n, vms_stream_t *s, vms
         struct vmsp_entry *e = order[i];
         int ret;
 
-        if (!active(e) || !e->live->save_complete)
+        if (!active(e) || !saves(e, VMSP_SEC_END))
             continue;
-        ret = save_live_section(e, s, VMSP_SEC_END, e->live->save_complete, "save_complete",
-                                err);
+        ret = save_live_section(e, s, VMSP_SEC_END, "save_complete", err);
         if (ret < 0)
             return ret;
     }
@@ -102,9 +122,12 @@ int vmsp_live_complete(struct vmsp_entry **order, size_t n, vms_stream_t *s, vms
 
 void vmsp_live_cleanup(struct vmsp_entry **order, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
+        if (order[i]->live && order[i]->live->live)
+            vmsp_chunks_clear(order[i]);
         if (order[i]->live && order[i]->live->save_cleanup)
             order[i]->live->save_cleanup(order[i]->opaque);
+    }
 }
 
 uint64_t vmsp_live_pending(struct vmsp_entry **order, size_t n, bool exact)
@@ -114,9 +137,14 @@ uint64_t vmsp_live_pending(struct vmsp_entry **order, size_t n, bool exact)
     for (size_t i = 0; i < n; i++) {
         uint64_t bytes;
 
-        if (!active(order[i]) || !order[i]->live->pending)
+        if (!active(order[i]))
             continue;
-        bytes = order[i]->live->pending(order[i]->opaque, exact);
+        if (order[i]->live->live)
+            bytes = vmsp_chunks_pending(order[i]); /* exact and cheap: a popcount */
+        else if (order[i]->live->pending)
+            bytes = order[i]->live->pending(order[i]->opaque, exact);
+        else
+            continue;
         sum = bytes > UINT64_MAX - sum ? UINT64_MAX : sum + bytes;
     }
     return sum;
@@ -150,6 +178,11 @@ int vmsp_live_load_setup(vms_registry_t *r, vms_error_t *err)
         struct vmsp_entry *e = &r->entries[i];
         int ret;
 
+        if (e->live && e->live->live) {
+            vmsp_chunks_load_setup(e);
+            e->set_up = true;
+            continue;
+        }
         if (!e->live || !e->live->load_setup)
             continue;
         ret = e->live->load_setup(e->opaque, err);
@@ -175,8 +208,12 @@ void vmsp_live_load_cleanup(vms_registry_t *r)
     }
 }
 
-int vmsp_live_load_section(struct vmsp_entry *e, vms_stream_t *s, int version, vms_error_t *err)
+int vmsp_live_load_section(struct vmsp_entry *e, vms_stream_t *s, uint8_t type, int version,
+                           vms_error_t *err)
 {
+    if (e->live->live)
+        return handler_result(e, s, "load_state", vmsp_chunks_load(e, s, type, version, err),
+                              err);
     if (!e->live->load_state)
         return vmsp_stream_err(s, err, VMS_ERR_UNSUPPORTED, e->idstr, "live device '%s' has no "
                                "load_state handler", e->idstr);

@@ -26,6 +26,8 @@ void vms_registry_free(vms_registry_t *r)
 {
     if (!r)
         return;
+    for (size_t i = 0; i < r->n; i++)
+        vmsp_json_clear(&r->entries[i].chunks.vmdesc);
     free(r->entries);
     free(r->machine);
     free(r);
@@ -133,9 +135,18 @@ int vms_register_live(vms_registry_t *r, const char *idstr, uint32_t instance, i
 
     if (!r || !idstr || !ops || version < 0)
         return VMS_ERR_INVAL;
-    if (!ops->save_setup && !ops->save_iterate && !ops->save_complete && !ops->save_state &&
-        !ops->load_state)
+    if (ops->live) {
+        /* VMS_LIVE: the runtime runs the table; handlers beside it would be ignored */
+        if (ops->save_setup || ops->pending || ops->save_iterate || ops->save_complete ||
+            ops->save_state || ops->save_cleanup || ops->is_active || ops->is_active_iterate ||
+            ops->load_setup || ops->load_state || ops->load_cleanup ||
+            ops->switchover_ack_needed || vms_live_desc_validate(ops->live, NULL) ||
+            version != ops->live->state->version)
+            return VMS_ERR_INVAL;
+    } else if (!ops->save_setup && !ops->save_iterate && !ops->save_complete &&
+               !ops->save_state && !ops->load_state) {
         return VMS_ERR_INVAL; /* nothing to save and nothing to load */
+    }
     ret = add_entry(r, idstr, instance, &e);
     if (ret)
         return ret;

@@ -6,6 +6,14 @@
 
 #include "vms_private.h"
 
+/* The runtime's state for a VMS_LIVE device (live_chunks.c), inside its entry. */
+struct vmsp_chunks {
+    size_t member;           /* source: the next round's scan starts at this member ... */
+    size_t chunk;            /* ... and chunk */
+    bool state_seen;         /* destination: the END section's STATE record arrived */
+    struct vmsp_json vmdesc; /* source: the device's vmdesc entry, written with STATE */
+};
+
 struct vmsp_entry {
     char idstr[VMS_IDSTR_MAX + 1];
     uint32_t instance;
@@ -19,6 +27,7 @@ struct vmsp_entry {
     int load_version;      /* vms_load_all: the version its START section carried (live) */
     bool set_up;           /* load_setup ran (live): load_cleanup is due */
     uint64_t bytes;        /* the last save: bytes of its sections, headers and footers included */
+    struct vmsp_chunks chunks; /* live->live (VMS_LIVE) devices only */
 };
 
 /* Section types and the footer mark (QEMU's QEMU_VM_*). */
@@ -100,8 +109,25 @@ int vmsp_live_save_state(struct vmsp_entry *e, vms_stream_t *s, struct vmsp_json
 int vmsp_live_load_setup(vms_registry_t *r, vms_error_t *err);
 void vmsp_live_load_cleanup(vms_registry_t *r);
 
-/* Calls a live device's load_state for one section and checks its outcome. */
-int vmsp_live_load_section(struct vmsp_entry *e, vms_stream_t *s, int version, vms_error_t *err);
+/* Calls a live device's load_state for one section (@type VMSP_SEC_*) and checks its outcome. */
+int vmsp_live_load_section(struct vmsp_entry *e, vms_stream_t *s, uint8_t type, int version,
+                           vms_error_t *err);
+
+/*
+ * VMS_LIVE devices (e->live->live set; live_chunks.c): the runtime's own
+ * handlers. Setup sets every dirty bit and writes LAYOUT; an iteration sends
+ * dirty chunks up to the rate limit (1: a whole round went out); completion
+ * sends the rest, STATE, and keeps the vmdesc entry in e->chunks.vmdesc;
+ * clear frees it. Load reads one section's records (@type VMSP_SEC_*).
+ */
+int vmsp_chunks_save_setup(struct vmsp_entry *e, vms_stream_t *s, vms_error_t *err);
+int vmsp_chunks_save_iterate(struct vmsp_entry *e, vms_stream_t *s, vms_error_t *err);
+int vmsp_chunks_save_complete(struct vmsp_entry *e, vms_stream_t *s, vms_error_t *err);
+uint64_t vmsp_chunks_pending(struct vmsp_entry *e);
+void vmsp_chunks_clear(struct vmsp_entry *e);
+void vmsp_chunks_load_setup(struct vmsp_entry *e);
+int vmsp_chunks_load(struct vmsp_entry *e, vms_stream_t *s, uint8_t type, int version,
+                     vms_error_t *err);
 
 struct vmsp_incoming_state;
 

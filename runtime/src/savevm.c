@@ -171,9 +171,12 @@ int vmsp_save_finish(vms_registry_t *r, struct vmsp_entry **order, vms_stream_t 
     vmsp_json_start_object(&j, NULL);
     vmsp_json_int(&j, "page_size", r->page_size);
     vmsp_json_start_array(&j, "devices");
-    for (size_t i = 0; i < r->n && ret == 0; i++)
+    for (size_t i = 0; i < r->n && ret == 0; i++) {
         if (sends_full(order[i]))
             ret = save_section(s, order[i], &j, err);
+        else if (order[i]->live && order[i]->live->live && order[i]->chunks.vmdesc.len)
+            vmsp_json_raw(&j, &order[i]->chunks.vmdesc); /* its END section wrote one */
+    }
     if (ret == 0)
         ret = save_trailer(s, &j, err);
     vmsp_json_clear(&j);
@@ -378,7 +381,7 @@ static int load_payload(struct loader *l, struct vmsp_entry *e, uint8_t type, in
         e->started = true;
         e->load_version = version;
     }
-    return vmsp_live_load_section(e, l->s, version, l->err);
+    return vmsp_live_load_section(e, l->s, type, version, l->err);
 }
 
 static int load_full(struct loader *l, uint8_t type)
@@ -434,7 +437,7 @@ static int load_part(struct loader *l, uint8_t type)
     if (!e->started || e->loaded)
         return LERR(l, VMS_ERR_FORMAT, "%s for %s section id %" PRIu32 " ('%s')", what,
                     e->loaded ? "finished" : "non-live", id, e->idstr);
-    ret = vmsp_live_load_section(e, l->s, e->load_version, l->err);
+    ret = vmsp_live_load_section(e, l->s, type, e->load_version, l->err);
     if (ret)
         return ret;
     if (type == VMSP_SEC_END)

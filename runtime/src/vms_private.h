@@ -196,6 +196,8 @@ void vmsp_json_start_array(struct vmsp_json *j, const char *key);
 void vmsp_json_end_array(struct vmsp_json *j);
 void vmsp_json_str(struct vmsp_json *j, const char *key, const char *value);
 void vmsp_json_int(struct vmsp_json *j, const char *key, int64_t value);
+/* Appends @value, a complete JSON value written by another vmsp_json, as an array element. */
+void vmsp_json_raw(struct vmsp_json *j, const struct vmsp_json *value);
 
 /*
  * The engine with a vmdesc sink: saves @d at @version and, when @desc is not

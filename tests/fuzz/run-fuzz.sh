@@ -16,6 +16,7 @@ repo=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)
 
 declare -A seeds=(
   [fuzz_load_all]="$repo/tests/data/golden"
+  [fuzz_load_live]="$repo/tests/fuzz/seeds/live"
   [fuzz_annot]="$repo/tests/fuzz/seeds/annot"
   [fuzz_analyze]="$repo/tests/data/golden $repo/tests/data/qemu-7.2 $repo/tests/data/newer $repo/tests/fuzz/seeds/analyze"
   [fuzz_diff]="$repo/tests/fuzz/seeds/diff"

@@ -22,6 +22,23 @@ int main(void)
             failed = 1;
         }
     }
+#ifdef CASE_LIVE_DESCS
+    {
+        static const struct vms_live_desc *const lives[] = {CASE_LIVE_DESCS};
+
+        for (size_t i = 0; i < sizeof(lives) / sizeof(lives[0]); i++) {
+            vms_error_t err;
+            char msg[600];
+
+            vms_error_init(&err);
+            if (vms_live_desc_validate(lives[i], &err) != 0) {
+                fprintf(stderr, "live %s: %s\n", lives[i]->state->name,
+                        vms_error_format(&err, msg, sizeof(msg)));
+                failed = 1;
+            }
+        }
+    }
+#endif
     printf("%zu generated descriptions validated\n", sizeof(descs) / sizeof(descs[0]));
     return failed;
 }

@@ -47,9 +47,13 @@ int vms_register(vms_registry_t *r, const char *idstr, uint32_t instance,
  * Registers a live device (vms/live.h) under @idstr / @instance with section
  * version @version (≥ 0; what START and FULL sections carry, and the
  * highest a load accepts). @ops must outlive the registry. Live devices are
- * saved in registration order among the priority-0 descriptions. Returns 0,
- * VMS_ERR_INVAL (bad arguments, or @ops with neither save nor load
- * handlers), VMS_ERR_EXISTS, VMS_ERR_RANGE or VMS_ERR_NOMEM.
+ * saved in registration order among the priority-0 descriptions. Ops with
+ * `.live` set (VMS_LIVE, vms_live_ops_<Struct>) are run by the runtime from
+ * that table: they must set no handler, pass a valid table
+ * (vms_live_desc_validate()) and @version equal to live->state->version.
+ * Returns 0, VMS_ERR_INVAL (bad arguments, @ops with neither save nor load
+ * handlers, or a VMS_LIVE rule broken), VMS_ERR_EXISTS, VMS_ERR_RANGE or
+ * VMS_ERR_NOMEM.
  */
 int vms_register_live(vms_registry_t *r, const char *idstr, uint32_t instance, int version,
                       const struct vms_live_ops *ops, void *opaque);
