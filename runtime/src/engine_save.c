@@ -319,23 +319,69 @@ static int save_subsections(struct ctx *c, const struct vms_desc *d, void *opaqu
     return 0;
 }
 
+/* A plain scalar (vmsp_plain_scalar) straight into the buffer; false: take the general path. */
+static bool put_plain(vms_stream_t *s, const struct vms_field *f, const uint8_t *src)
+{
+    uint8_t *p = vmsp_stream_room(s, 8);
+
+    if (!p)
+        return false;
+    switch (f->size) {
+    case 1: p[0] = src[0]; break;
+    case 2: vms_fast_put16(p, src); break;
+    case 4: vms_fast_put32(p, src); break;
+    case 8: vms_fast_put64(p, src); break;
+    default: return false;
+    }
+    s->len += f->size;
+    return true;
+}
+
+/*
+ * The fields of @d: through the generated fast path when it applies (the
+ * current version, no vmdesc, room in the buffer), else one by one. Path
+ * frames are pushed only for the general path, where errors can happen.
+ */
+static int save_fields(struct ctx *c, const struct vms_desc *d, void *opaque, int version)
+{
+    size_t i = 0;
+
+    if (d->fast_save && version == d->version && !c->desc && vmsp_fast_enabled()) {
+        uint8_t *p = vmsp_stream_room(c->s, d->fast_size);
+
+        if (p) {
+            d->fast_save(p, opaque);
+            c->s->len += d->fast_size;
+            return 0;
+        }
+    }
+    for (; i < d->n_fields; i++) {
+        const struct vms_field *f = &d->fields[i];
+        size_t mark;
+        int ret;
+
+        if (!c->desc && vmsp_plain_scalar(f, version) &&
+            put_plain(c->s, f, (const uint8_t *)opaque + f->offset))
+            continue;
+        mark = vmsp_path_name(c, c->depth > 1 ? '.' : '/', f->name);
+        ret = save_field(c, d, f, opaque, version);
+        if (ret)
+            return ret;
+        vmsp_path_pop(c, mark);
+    }
+    return 0;
+}
+
 static int save_body(struct ctx *c, const struct vms_desc *d, void *opaque, int version)
 {
-    int ret = 0;
+    int ret;
 
     if (c->desc) {
         vmsp_json_str(c->desc, "vmsd_name", d->name);
         vmsp_json_int(c->desc, "version", version);
         vmsp_json_start_array(c->desc, "fields");
     }
-    for (size_t i = 0; i < d->n_fields && ret == 0; i++) {
-        const struct vms_field *f = &d->fields[i];
-        size_t mark = vmsp_path_name(c, c->depth > 1 ? '.' : '/', f->name);
-
-        ret = save_field(c, d, f, opaque, version);
-        if (ret == 0)
-            vmsp_path_pop(c, mark);
-    }
+    ret = save_fields(c, d, opaque, version);
     if (ret)
         return ret;
     if (c->desc)
@@ -351,8 +397,11 @@ static int save_desc(struct ctx *c, const struct vms_desc *d, void *opaque, int 
     if (c->depth >= VMS_MAX_DEPTH)
         return vmsp_fail(c, VMS_ERR_RANGE, "descriptions nest deeper than %d", VMS_MAX_DEPTH);
     c->depth++;
-    vms_error_init(&herr);
-    ret = d->pre_save ? vmsp_hook_result(c, d->pre_save(opaque, &herr), &herr, "pre_save", d) : 0;
+    ret = 0;
+    if (d->pre_save) {
+        vms_error_init(&herr);
+        ret = vmsp_hook_result(c, d->pre_save(opaque, &herr), &herr, "pre_save", d);
+    }
     if (ret == 0) {
         ret = save_body(c, d, opaque, version);
         if (d->post_save) {

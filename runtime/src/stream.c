@@ -457,6 +457,11 @@ static bool valid_width(vms_stream_t *s, size_t width)
     return false;
 }
 
+uint8_t *vmsp_stream_room(vms_stream_t *s, size_t n)
+{
+    return can_put(s, n) ? s->buf + s->len : NULL;
+}
+
 void vmsp_put_array(vms_stream_t *s, const void *src, size_t width, size_t n)
 {
     const uint8_t *p = src;
@@ -673,6 +678,14 @@ size_t vms_stream_peek(vms_stream_t *s, void *buf, size_t len, size_t offset)
     if (n < len)
         memset((uint8_t *)buf + n, 0, len - n);
     return n;
+}
+
+const uint8_t *vmsp_stream_avail(vms_stream_t *s, size_t n)
+{
+    if (!can_get(s, n) && (s->mode != VMS_READ || vmsp_stream_failed(s) || n > s->cap ||
+                           fill(s, n) < n))
+        return NULL;
+    return s->buf + s->pos;
 }
 
 size_t vmsp_get_array(vms_stream_t *s, void *dst, size_t width, size_t n)

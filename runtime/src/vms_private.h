@@ -86,6 +86,19 @@ static inline bool vmsp_stream_failed(const vms_stream_t *s)
 void vmsp_put_array(vms_stream_t *s, const void *src, size_t width, size_t n);
 size_t vmsp_get_array(vms_stream_t *s, void *dst, size_t width, size_t n);
 
+/*
+ * The engine's fast path (vms_desc.fast_save/fast_load): a pointer to @n
+ * contiguous bytes, or NULL when the stream cannot give them now (then the
+ * engine takes its general path, which reports any error). vmsp_stream_room
+ * is where a writer's next @n bytes go, when the buffer has room for them
+ * without a flush or growth; the caller adds @n to s->len after writing.
+ * vmsp_stream_avail is a reader's next @n bytes, reading ahead into the
+ * buffer if need be (@n at most its size); the caller adds to s->pos what it
+ * consumed.
+ */
+uint8_t *vmsp_stream_room(vms_stream_t *s, size_t n);
+const uint8_t *vmsp_stream_avail(vms_stream_t *s, size_t n);
+
 /* Records an error on the stream unless one is set (vms_stream_set_error with a va_list). */
 int vmsp_stream_verror(vms_stream_t *s, int code, int sys_errno, const char *fmt, va_list ap);
 
@@ -215,6 +228,12 @@ int vmsp_load_desc(vms_stream_t *s, const struct vms_desc *d, void *opaque, int 
 /* Runs d->post_load on @opaque, reporting a failure at @root (an atomic load's commit). */
 int vmsp_run_post_load(vms_stream_t *s, const struct vms_desc *d, void *opaque, int version,
                        const char *root, vms_error_t *err);
+
+/*
+ * Bytes the first @n fields of @d take on the wire at d->version when each
+ * has a fixed size there (the fast path's condition), else SIZE_MAX.
+ */
+size_t vmsp_fast_span(const struct vms_desc *d, size_t n);
 
 /* The element count of @f in @opaque now; false when negative or beyond capacity. */
 bool vmsp_field_count(const struct vms_field *f, const void *opaque, size_t *n);
