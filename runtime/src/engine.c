@@ -304,8 +304,7 @@ void vmsp_ctx_init(struct ctx *c, vms_stream_t *s, vms_error_t *err, const char 
     c->txn = NULL;
     c->depth = 0;
     c->nframes = 0;
-    memset(c->names, 0, sizeof(c->names));
-    c->names_next = 0;
+    c->names_next = 0; /* names[] is cleared by the save that builds a vmdesc (vmsp_save_desc) */
     vmsp_path_name(c, 0, root ? root : "");
 }
 

@@ -397,8 +397,12 @@ static size_t load_fast(struct ctx *c, const struct vms_desc *d, void *opaque, i
     const uint8_t *p;
     size_t bad, mark;
 
-    if (!d->fast_load || version != d->version || !vmsp_fast_enabled() ||
-        !(p = vmsp_stream_avail(c->s, d->fast_size)))
+    if (!d->fast_load || version != d->version || !vmsp_fast_enabled())
+        return 0;
+    if (c->s->mode == VMS_READ && !vmsp_stream_failed(c->s) &&
+        c->s->len - c->s->pos >= d->fast_size)
+        p = c->s->buf + c->s->pos; /* what vmsp_stream_avail() gives, without a call */
+    else if (!(p = vmsp_stream_avail(c->s, d->fast_size)))
         return 0;
     bad = d->fast_load(opaque, p);
     if (bad == VMS_FAST_OK) {

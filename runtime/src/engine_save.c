@@ -140,6 +140,14 @@ static int save_elem(struct ctx *c, const struct vms_field *f, const void *elem)
     }
 }
 
+/* The vmdesc entry of a blob: one, whatever its size. */
+static void describe_blob(struct ctx *c, const struct vms_desc *d, const struct vms_field *f,
+                          size_t total)
+{
+    desc_entry_start(c, d, f, 0, 1, true, vmsp_field_type_name(f));
+    desc_entry_end(c, f, vmsp_field_type_name(f), total);
+}
+
 /* Raw bytes (buffer, unused): one blob of n * size bytes, one vmdesc entry. */
 static int save_blob(struct ctx *c, const struct vms_desc *d, const struct vms_field *f,
                      const void *base, size_t n)
@@ -147,10 +155,8 @@ static int save_blob(struct ctx *c, const struct vms_desc *d, const struct vms_f
     size_t total = n * f->size;
     static const uint8_t zeros[256];
 
-    if (c->desc) {
-        desc_entry_start(c, d, f, 0, 1, true, vmsp_field_type_name(f));
-        desc_entry_end(c, f, vmsp_field_type_name(f), total);
-    }
+    if (c->desc)
+        describe_blob(c, d, f, total);
     if (f->type == VMS_WT_BUFFER) {
         vms_put_buffer(c->s, base, total);
     } else {
@@ -184,23 +190,31 @@ static int save_converted(struct ctx *c, const struct vms_field *f, const uint8_
     return vmsp_check_stream(c);
 }
 
+/* The vmdesc entries of @n scalars: one when they compress, else one each. */
+static void describe_scalars(struct ctx *c, const struct vms_desc *d, const struct vms_field *f,
+                             size_t n, int version)
+{
+    bool old_type = f->was_until && version < f->was_until;
+    const char *type = old_type ? vms_wire_type_name(f->was_type) : vmsp_field_type_name(f);
+    size_t width = old_type ? vms_wire_type_size(f->was_type) : f->size;
+    bool compress = can_compress(f);
+
+    for (size_t i = 0; i < n; i++) {
+        desc_entry_start(c, d, f, i, n, compress, type);
+        desc_entry_end(c, f, type, width);
+        if (compress)
+            break;
+    }
+}
+
 /* Scalars with no per-element presence: bulk conversion into the stream buffer. */
 static int save_scalars(struct ctx *c, const struct vms_desc *d, const struct vms_field *f,
                         const void *base, size_t n, int version)
 {
     bool old_type = f->was_until && version < f->was_until;
-    const char *type = old_type ? vms_wire_type_name(f->was_type) : vmsp_field_type_name(f);
-    size_t width = old_type ? vms_wire_type_size(f->was_type) : f->size;
 
-    if (c->desc) {
-        bool compress = can_compress(f);
-        for (size_t i = 0; i < n; i++) {
-            desc_entry_start(c, d, f, i, n, compress, type);
-            desc_entry_end(c, f, type, width);
-            if (compress)
-                break;
-        }
-    }
+    if (c->desc)
+        describe_scalars(c, d, f, n, version);
     if (old_type)
         return save_converted(c, f, base, n);
     vmsp_put_array(c->s, base, f->size, n);
@@ -339,17 +353,28 @@ static bool put_plain(vms_stream_t *s, const struct vms_field *f, const uint8_t 
 
 /*
  * The fields of @d: through the generated fast path when it applies (the
- * current version, no vmdesc, room in the buffer), else one by one. Path
- * frames are pushed only for the general path, where errors can happen.
+ * current version, room in the buffer), else one by one. Path frames are
+ * pushed only for the general path, where errors can happen.
  */
 static int save_fields(struct ctx *c, const struct vms_desc *d, void *opaque, int version)
 {
     size_t i = 0;
 
-    if (d->fast_save && version == d->version && !c->desc && vmsp_fast_enabled()) {
+    if (d->fast_save && version == d->version && vmsp_fast_enabled()) {
         uint8_t *p = vmsp_stream_room(c->s, d->fast_size);
 
+        if (!p && c->s->mem)
+            p = vmsp_stream_grow(c->s, d->fast_size);
         if (p) {
+            /* The vmdesc entries the table walk would write: fixed fields, fixed entries. */
+            for (; c->desc && i < d->n_fields; i++) {
+                const struct vms_field *f = &d->fields[i];
+
+                if (f->type == VMS_WT_BUFFER || f->type == VMS_WT_UNUSED)
+                    describe_blob(c, d, f, (f->num ? f->num : 1) * f->size);
+                else
+                    describe_scalars(c, d, f, f->num ? f->num : 1, version);
+            }
             d->fast_save(p, opaque);
             c->s->len += d->fast_size;
             return 0;
@@ -418,11 +443,21 @@ int vmsp_save_desc(vms_stream_t *s, const struct vms_desc *d, void *opaque, int 
                    struct vmsp_json *desc, vms_error_t *err)
 {
     struct ctx c;
+    uint8_t *p;
 
     if (!s || !d)
         return vms_error_set(err, VMS_ERR_INVAL, 0, -1, NULL, "NULL stream or description");
+    /* The whole save is the fast path: no hooks or subsections around it, so no context. */
+    if (d->fast_save && version == d->version && !desc && !d->pre_save && !d->post_save &&
+        !d->n_subsections && vmsp_fast_enabled() && (p = vmsp_stream_room(s, d->fast_size))) {
+        d->fast_save(p, opaque);
+        s->len += d->fast_size;
+        return 0;
+    }
     vmsp_ctx_init(&c, s, err, d->name);
     c.desc = desc;
+    if (desc)
+        memset(c.names, 0, sizeof(c.names));
     if (vmsp_stream_failed(s))
         return vmsp_stream_fail(&c);
     if (version > d->version || version < d->min_version)

@@ -344,25 +344,33 @@ int vms_stream_flush(vms_stream_t *s)
     return s->error.code;
 }
 
-/* Grows a memory writer so @n more bytes fit. */
-static bool reserve(vms_stream_t *s, size_t n)
+uint8_t *vmsp_stream_grow(vms_stream_t *s, size_t n)
 {
     size_t cap = s->cap;
     uint8_t *buf;
 
-    if (cap - s->len >= n)
-        return true;
+    if (!s->mem || s->mode != VMS_WRITE || vmsp_stream_failed(s))
+        return NULL;
     while (cap - s->len < n && cap <= SIZE_MAX / 2)
         cap *= 2;
-    buf = cap - s->len >= n ? realloc(s->buf, cap) : NULL;
-    if (!buf) {
-        vms_stream_set_error(s, VMS_ERR_NOMEM, 0,
-                             "cannot grow memory stream to hold %zu more bytes", n);
-        return false;
+    if (cap != s->cap) {
+        buf = cap - s->len >= n ? realloc(s->buf, cap) : NULL;
+        if (!buf)
+            return NULL;
+        s->buf = buf;
+        s->cap = cap;
     }
-    s->buf = buf;
-    s->cap = cap;
-    return true;
+    return s->buf + s->len;
+}
+
+/* Grows a memory writer so @n more bytes fit. */
+static bool reserve(vms_stream_t *s, size_t n)
+{
+    if (s->cap - s->len >= n || vmsp_stream_grow(s, n))
+        return true;
+    vms_stream_set_error(s, VMS_ERR_NOMEM, 0, "cannot grow memory stream to hold %zu more bytes",
+                         n);
+    return false;
 }
 
 /* Everything the inline fast paths do not cover: errors, growth, flushing, big buffers. */
@@ -455,11 +463,6 @@ static bool valid_width(vms_stream_t *s, size_t width)
     vms_stream_set_error(s, VMS_ERR_INVAL, 0, "array element width %zu is not 1, 2, 4 or 8",
                          width);
     return false;
-}
-
-uint8_t *vmsp_stream_room(vms_stream_t *s, size_t n)
-{
-    return can_put(s, n) ? s->buf + s->len : NULL;
 }
 
 void vmsp_put_array(vms_stream_t *s, const void *src, size_t width, size_t n)

@@ -96,7 +96,15 @@ size_t vmsp_get_array(vms_stream_t *s, void *dst, size_t width, size_t n);
  * buffer if need be (@n at most its size); the caller adds to s->pos what it
  * consumed.
  */
-uint8_t *vmsp_stream_room(vms_stream_t *s, size_t n);
+static inline uint8_t *vmsp_stream_room(vms_stream_t *s, size_t n)
+{
+    bool room = s->mode == VMS_WRITE && !vmsp_stream_failed(s) && s->cap - s->len >= n;
+
+    return room ? s->buf + s->len : NULL;
+}
+
+/* vmsp_stream_room() of a memory writer after growing it; NULL, and no error, if it cannot. */
+uint8_t *vmsp_stream_grow(vms_stream_t *s, size_t n);
 const uint8_t *vmsp_stream_avail(vms_stream_t *s, size_t n);
 
 /* Records an error on the stream unless one is set (vms_stream_set_error with a va_list). */

@@ -11,7 +11,8 @@
  *            through the generated fast path, vs hand-written big-endian code
  *   machine  vms_save_all of 200 devices (the struct above) vs 200 hand-written saves
  *
- * usage: bench_runtime [-r REPS]
+ * usage: bench_runtime [-r REPS] [-o buffer|array|struct|machine]   (-o: that group only, e.g.
+ * to profile it with perf)
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -27,6 +28,13 @@
 #include "regdev.vms.h"
 
 static int reps = 9;
+static const char *only; /* -o WORD: run only the benchmarks whose group is WORD */
+
+/* Whether the group @name runs (all of them without -o). */
+static bool want(const char *name)
+{
+    return !only || strcmp(only, name) == 0;
+}
 
 static double now_s(void)
 {
@@ -79,14 +87,22 @@ static const struct vms_desc arr_desc = {.name = "arr", .version = 1, .min_versi
  */
 static uint8_t *hand_put_group(uint8_t *p, uint8_t b, uint16_t h, uint32_t w, uint64_t q)
 {
-    *p++ = b;
-    *p++ = (uint8_t)(h >> 8);
-    *p++ = (uint8_t)h;
-    for (int s = 24; s >= 0; s -= 8)
-        *p++ = (uint8_t)(w >> s);
-    for (int s = 56; s >= 0; s -= 8)
-        *p++ = (uint8_t)(q >> s);
-    return p;
+    p[0] = b;
+    p[1] = (uint8_t)(h >> 8);
+    p[2] = (uint8_t)h;
+    p[3] = (uint8_t)(w >> 24);
+    p[4] = (uint8_t)(w >> 16);
+    p[5] = (uint8_t)(w >> 8);
+    p[6] = (uint8_t)w;
+    p[7] = (uint8_t)(q >> 56);
+    p[8] = (uint8_t)(q >> 48);
+    p[9] = (uint8_t)(q >> 40);
+    p[10] = (uint8_t)(q >> 32);
+    p[11] = (uint8_t)(q >> 24);
+    p[12] = (uint8_t)(q >> 16);
+    p[13] = (uint8_t)(q >> 8);
+    p[14] = (uint8_t)q;
+    return p + 15;
 }
 
 #define HAND_PUT(i) p = hand_put_group(p, d->b##i, d->h##i, d->w##i, d->q##i);
@@ -104,19 +120,13 @@ static size_t hand_save(const struct RegDev *d, uint8_t *p)
 static const uint8_t *hand_get_group(const uint8_t *p, uint8_t *b, uint16_t *h, uint32_t *w,
                                      uint64_t *q)
 {
-    uint32_t wv = 0;
-    uint64_t qv = 0;
-
-    *b = *p++;
-    *h = (uint16_t)(p[0] << 8 | p[1]);
-    p += 2;
-    for (int k = 0; k < 4; k++)
-        wv = wv << 8 | *p++;
-    *w = wv;
-    for (int k = 0; k < 8; k++)
-        qv = qv << 8 | *p++;
-    *q = qv;
-    return p;
+    *b = p[0];
+    *h = (uint16_t)(p[1] << 8 | p[2]);
+    *w = (uint32_t)p[3] << 24 | (uint32_t)p[4] << 16 | (uint32_t)p[5] << 8 | p[6];
+    *q = (uint64_t)p[7] << 56 | (uint64_t)p[8] << 48 | (uint64_t)p[9] << 40 |
+         (uint64_t)p[10] << 32 | (uint64_t)p[11] << 24 | (uint64_t)p[12] << 16 |
+         (uint64_t)p[13] << 8 | p[14];
+    return p + 15;
 }
 
 #define HAND_GET(i) p = hand_get_group(p, &d->b##i, &d->h##i, &d->w##i, &d->q##i);
@@ -347,8 +357,10 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-r") == 0 && i + 1 < argc && atoi(argv[i + 1]) > 0) {
             reps = atoi(argv[++i]);
+        } else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
+            only = argv[++i];
         } else {
-            fprintf(stderr, "usage: bench_runtime [-r REPS]\n");
+            fprintf(stderr, "usage: bench_runtime [-r REPS] [-o buffer|array|struct|machine]\n");
             return 2;
         }
     }
@@ -368,70 +380,78 @@ int main(int argc, char **argv)
     }
     printf("runtime benchmarks: best of %d; ratio = baseline time / our time\n", reps);
 
-    j = (struct job){.desc = &buf_desc, .obj = &buf, .scratch = scratch};
-    j.bytes = saved(&buf_desc, &buf, &j.len);
-    report("buffer save", best_of(save_job, &j, 20), best_of(memcpy_job, &j, 20),
-           "memcpy 1 MiB", ">= 0.8");
-    report("buffer load", best_of(load_job, &j, 20), best_of(memcpy_job, &j, 20),
-           "memcpy 1 MiB", ">= 0.8");
-    free((void *)j.bytes);
+    if (want("buffer")) {
+        j = (struct job){.desc = &buf_desc, .obj = &buf, .scratch = scratch};
+        j.bytes = saved(&buf_desc, &buf, &j.len);
+        report("buffer save", best_of(save_job, &j, 20), best_of(memcpy_job, &j, 20),
+               "memcpy 1 MiB", ">= 0.8");
+        report("buffer load", best_of(load_job, &j, 20), best_of(memcpy_job, &j, 20),
+               "memcpy 1 MiB", ">= 0.8");
+        free((void *)j.bytes);
 
-    j = (struct job){.desc = &arr_desc, .obj = &arr, .scratch = scratch};
-    j.bytes = saved(&arr_desc, &arr, &j.len);
-    report("u32[262144] save", best_of(save_job, &j, 20), best_of(swap_job, &j, 20),
-           "byte-swap loop", ">= 0.8");
-    report("u32[262144] load", best_of(load_job, &j, 20), best_of(swap_job, &j, 20),
-           "byte-swap loop", ">= 0.8");
-    free((void *)j.bytes);
+    }
+    if (want("array")) {
+        j = (struct job){.desc = &arr_desc, .obj = &arr, .scratch = scratch};
+        j.bytes = saved(&arr_desc, &arr, &j.len);
+        report("u32[262144] save", best_of(save_job, &j, 20), best_of(swap_job, &j, 20),
+               "byte-swap loop", ">= 0.8");
+        report("u32[262144] load", best_of(load_job, &j, 20), best_of(swap_job, &j, 20),
+               "byte-swap loop", ">= 0.8");
+        free((void *)j.bytes);
 
-    j = (struct job){.desc = &vms_desc_RegDev, .obj = &reg, .scratch = scratch};
-    {
-        size_t one;
-        uint8_t *payload = saved(&vms_desc_RegDev, &reg, &one), *many;
+    }
+    if (want("struct")) {
+        j = (struct job){.desc = &vms_desc_RegDev, .obj = &reg, .scratch = scratch};
+        {
+            size_t one;
+            uint8_t *payload = saved(&vms_desc_RegDev, &reg, &one), *many;
 
-        one -= 1; /* without the trailing byte saved() adds */
-        many = malloc(one * SMALL_N + 1);
-        if (!many)
+            one -= 1; /* without the trailing byte saved() adds */
+            many = malloc(one * SMALL_N + 1);
+            if (!many)
+                die("out of memory");
+            for (int i = 0; i < SMALL_N; i++)
+                memcpy(many + (size_t)i * one, payload, one);
+            many[one * SMALL_N] = 0;
+            j.bytes = many;
+            j.len = one * SMALL_N + 1;
+            free(payload);
+        }
+        {
+            double hs = best_of(hand_save_many_job, &j, 1) / SMALL_N;
+            double hl = best_of(hand_load_many_job, &j, 1) / SMALL_N;
+
+            vms_set_fast_path(false);
+            report("64f save, table", best_of(save_many_job, &j, 1) / SMALL_N, hs,
+                   "hand-written put", ">= 0.5");
+            report("64f load, table", best_of(load_many_job, &j, 1) / SMALL_N, hl,
+                   "hand-written get", ">= 0.5");
+            vms_set_fast_path(true);
+            report("64f save, fast", best_of(save_many_job, &j, 1) / SMALL_N,
+                   best_of(hand_save_many_job, &j, 1) / SMALL_N, "hand-written put", ">= 0.5");
+            report("64f load, fast", best_of(load_many_job, &j, 1) / SMALL_N,
+                   best_of(hand_load_many_job, &j, 1) / SMALL_N, "hand-written get", ">= 0.5");
+        }
+        free((void *)j.bytes);
+
+    }
+    if (want("machine")) {
+        machine = vms_registry_new("pc-bench");
+        if (!machine)
             die("out of memory");
-        for (int i = 0; i < SMALL_N; i++)
-            memcpy(many + (size_t)i * one, payload, one);
-        many[one * SMALL_N] = 0;
-        j.bytes = many;
-        j.len = one * SMALL_N + 1;
-        free(payload);
+        for (int i = 0; i < DEVICES; i++) {
+            devices[i] = reg;
+            if (vms_register(machine, "regs", VMS_INSTANCE_ANY, &vms_desc_RegDev, &devices[i]) != 0)
+                die("register failed");
+        }
+        j = (struct job){.scratch = malloc(DEVICES * 256)};
+        if (!j.scratch)
+            die("out of memory");
+        report("save_all x200", best_of(save_all_job, NULL, 200), best_of(hand_all_job, &j, 200),
+               "200 hand-written puts", "report only");
+        vms_registry_free(machine);
+        free(j.scratch);
     }
-    {
-        double hs = best_of(hand_save_many_job, &j, 1) / SMALL_N;
-        double hl = best_of(hand_load_many_job, &j, 1) / SMALL_N;
-
-        vms_set_fast_path(false);
-        report("64f save, table", best_of(save_many_job, &j, 1) / SMALL_N, hs,
-               "hand-written put", ">= 0.5");
-        report("64f load, table", best_of(load_many_job, &j, 1) / SMALL_N, hl,
-               "hand-written get", ">= 0.5");
-        vms_set_fast_path(true);
-        report("64f save, fast", best_of(save_many_job, &j, 1) / SMALL_N,
-               best_of(hand_save_many_job, &j, 1) / SMALL_N, "hand-written put", ">= 0.5");
-        report("64f load, fast", best_of(load_many_job, &j, 1) / SMALL_N,
-               best_of(hand_load_many_job, &j, 1) / SMALL_N, "hand-written get", ">= 0.5");
-    }
-    free((void *)j.bytes);
-
-    machine = vms_registry_new("pc-bench");
-    if (!machine)
-        die("out of memory");
-    for (int i = 0; i < DEVICES; i++) {
-        devices[i] = reg;
-        if (vms_register(machine, "regs", VMS_INSTANCE_ANY, &vms_desc_RegDev, &devices[i]) != 0)
-            die("register failed");
-    }
-    j = (struct job){.scratch = malloc(DEVICES * 256)};
-    if (!j.scratch)
-        die("out of memory");
-    report("save_all x200", best_of(save_all_job, NULL, 200), best_of(hand_all_job, &j, 200),
-           "200 hand-written puts", "report only");
-    vms_registry_free(machine);
-    free(j.scratch);
     free(scratch);
     free(sink_out.out);
     return 0;

@@ -190,9 +190,9 @@ struct vms_desc {
      * right after the field, and returns VMS_FAST_OK or the index of the
      * first field whose check failed (fields up to it are loaded). The
      * engine calls them instead of walking `fields` when saving or loading
-     * at `version`, without a vmdesc, and the stream buffer holds the bytes
-     * contiguously; hooks, struct checks and subsections still run around
-     * them. vms_desc_validate() checks fast_size against the fields.
+     * at `version` and the stream buffer holds the bytes contiguously;
+     * hooks, struct checks, subsections and vmdesc entries still come from
+     * the tables. vms_desc_validate() checks fast_size against the fields.
      */
     size_t fast_size;
     void (*fast_save)(uint8_t *dst, const void *opaque);

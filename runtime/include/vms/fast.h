@@ -44,8 +44,14 @@ static inline void vms_fast_put64(uint8_t *p, const void *src)
     uint64_t v;
 
     memcpy(&v, src, 8);
-    for (int i = 7; i >= 0; i--, v >>= 8)
-        p[i] = (uint8_t)v;
+    p[0] = (uint8_t)(v >> 56);
+    p[1] = (uint8_t)(v >> 48);
+    p[2] = (uint8_t)(v >> 40);
+    p[3] = (uint8_t)(v >> 32);
+    p[4] = (uint8_t)(v >> 24);
+    p[5] = (uint8_t)(v >> 16);
+    p[6] = (uint8_t)(v >> 8);
+    p[7] = (uint8_t)v;
 }
 
 static inline void vms_fast_get16(void *dst, const uint8_t *p)
@@ -64,10 +70,10 @@ static inline void vms_fast_get32(void *dst, const uint8_t *p)
 
 static inline void vms_fast_get64(void *dst, const uint8_t *p)
 {
-    uint64_t v = 0;
+    uint64_t v = (uint64_t)p[0] << 56 | (uint64_t)p[1] << 48 | (uint64_t)p[2] << 40 |
+                 (uint64_t)p[3] << 32 | (uint64_t)p[4] << 24 | (uint64_t)p[5] << 16 |
+                 (uint64_t)p[6] << 8 | p[7];
 
-    for (int i = 0; i < 8; i++)
-        v = v << 8 | p[i];
     memcpy(dst, &v, 8);
 }
 
