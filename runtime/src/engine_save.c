@@ -443,17 +443,9 @@ int vmsp_save_desc(vms_stream_t *s, const struct vms_desc *d, void *opaque, int 
                    struct vmsp_json *desc, vms_error_t *err)
 {
     struct ctx c;
-    uint8_t *p;
 
     if (!s || !d)
         return vms_error_set(err, VMS_ERR_INVAL, 0, -1, NULL, "NULL stream or description");
-    /* The whole save is the fast path: no hooks or subsections around it, so no context. */
-    if (d->fast_save && version == d->version && !desc && !d->pre_save && !d->post_save &&
-        !d->n_subsections && vmsp_fast_enabled() && (p = vmsp_stream_room(s, d->fast_size))) {
-        d->fast_save(p, opaque);
-        s->len += d->fast_size;
-        return 0;
-    }
     vmsp_ctx_init(&c, s, err, d->name);
     c.desc = desc;
     if (desc)
@@ -468,6 +460,15 @@ int vmsp_save_desc(vms_stream_t *s, const struct vms_desc *d, void *opaque, int 
 
 int vms_save(vms_stream_t *s, const struct vms_desc *d, void *opaque, vms_error_t *err)
 {
+    uint8_t *p;
+
+    /* The whole save is the fast path (no hooks or subsections around it): no context needed. */
+    if (s && d && d->fast_save && !d->pre_save && !d->post_save && !d->n_subsections &&
+        vmsp_fast_enabled() && (p = vmsp_stream_room(s, d->fast_size))) {
+        d->fast_save(p, opaque);
+        s->len += d->fast_size;
+        return 0;
+    }
     return vmsp_save_desc(s, d, opaque, d ? d->version : 0, NULL, err);
 }
 

@@ -130,7 +130,9 @@ static void save_once(const struct vms_desc *d, void *obj, int version, bool fas
     assert_non_null(s);
     vms_error_init(&o->err);
     vms_set_fast_path(fast);
-    o->rc = vms_save_version(s, d, obj, version, &o->err);
+    /* vms_save() has a shortcut of its own for descriptions without hooks or subsections */
+    o->rc = version == d->version ? vms_save(s, d, obj, &o->err)
+                                  : vms_save_version(s, d, obj, version, &o->err);
     vms_set_fast_path(true);
     data = vms_stream_mem_data(s, &o->len);
     o->bytes = malloc(o->len + 1);
