@@ -76,8 +76,6 @@ static void save_field(struct vg_buf *out, const struct vg_field *f, uint64_t at
     else if (f->wire == VG_W_BUFFER || (width == 1 && f->num > 1))
         vg_buf_printf(out, "    memcpy(p + %llu, s->%s, %llu);\n", a, f->c_path,
                       (unsigned long long)f->member->type->size);
-    else if (width == 1)
-        vg_buf_printf(out, "    memcpy(p + %llu, &s->%s, 1);\n", a, f->c_path);
     else if (f->num > 1)
         vg_buf_printf(out, "    vms_fast_put%un(p + %llu, s->%s, %llu);\n", width * 8, a, f->c_path,
                       (unsigned long long)f->num);
@@ -102,8 +100,6 @@ static void load_field(struct vg_buf *out, const struct vg_field *f, uint64_t at
     else if (f->wire == VG_W_BUFFER || (width == 1 && f->num > 1))
         vg_buf_printf(out, "    memcpy(s->%s, p + %llu, %llu);\n", f->c_path, a,
                       (unsigned long long)f->member->type->size);
-    else if (width == 1)
-        vg_buf_printf(out, "    memcpy(&s->%s, p + %llu, 1);\n", f->c_path, a);
     else if (f->num > 1)
         vg_buf_printf(out, "    vms_fast_get%un(s->%s, p + %llu, %llu);\n", width * 8, f->c_path, a,
                       (unsigned long long)f->num);

@@ -19,6 +19,11 @@
 extern "C" {
 #endif
 
+static inline void vms_fast_put8(uint8_t *p, const void *src)
+{
+    memcpy(p, src, 1);
+}
+
 static inline void vms_fast_put16(uint8_t *p, const void *src)
 {
     uint16_t v;
@@ -52,6 +57,11 @@ static inline void vms_fast_put64(uint8_t *p, const void *src)
     p[5] = (uint8_t)(v >> 16);
     p[6] = (uint8_t)(v >> 8);
     p[7] = (uint8_t)v;
+}
+
+static inline void vms_fast_get8(void *dst, const uint8_t *p)
+{
+    memcpy(dst, p, 1);
 }
 
 static inline void vms_fast_get16(void *dst, const uint8_t *p)

@@ -143,14 +143,14 @@ static void vmsgen_TestSimple_fast_save(uint8_t *p, const void *opaque)
 {
     const struct TestSimple *s = opaque;
 
-    memcpy(p + 0, &s->b_1, 1);
-    memcpy(p + 1, &s->b_2, 1);
-    memcpy(p + 2, &s->u8_1, 1);
+    vms_fast_put8(p + 0, &s->b_1);
+    vms_fast_put8(p + 1, &s->b_2);
+    vms_fast_put8(p + 2, &s->u8_1);
     vms_fast_put16(p + 3, &s->u16_1);
     vms_fast_put32(p + 5, &s->u32_1);
     vms_fast_put64(p + 9, &s->u64_1);
-    memcpy(p + 17, &s->i8_1, 1);
-    memcpy(p + 18, &s->i8_2, 1);
+    vms_fast_put8(p + 17, &s->i8_1);
+    vms_fast_put8(p + 18, &s->i8_2);
     vms_fast_put16(p + 19, &s->i16_1);
     vms_fast_put16(p + 21, &s->i16_2);
     vms_fast_put32(p + 23, &s->i32_1);
@@ -166,12 +166,12 @@ static size_t vmsgen_TestSimple_fast_load(void *opaque, const uint8_t *p)
 
     vms_fast_getbool(&s->b_1, p + 0);
     vms_fast_getbool(&s->b_2, p + 1);
-    memcpy(&s->u8_1, p + 2, 1);
+    vms_fast_get8(&s->u8_1, p + 2);
     vms_fast_get16(&s->u16_1, p + 3);
     vms_fast_get32(&s->u32_1, p + 5);
     vms_fast_get64(&s->u64_1, p + 9);
-    memcpy(&s->i8_1, p + 17, 1);
-    memcpy(&s->i8_2, p + 18, 1);
+    vms_fast_get8(&s->i8_1, p + 17);
+    vms_fast_get8(&s->i8_2, p + 18);
     vms_fast_get16(&s->i16_1, p + 19);
     vms_fast_get16(&s->i16_2, p + 21);
     vms_fast_get32(&s->i32_1, p + 23);

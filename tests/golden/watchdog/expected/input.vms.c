@@ -48,7 +48,7 @@ static void vmsgen_WdtEvent_fast_save(uint8_t *p, const void *opaque)
     const struct WdtEvent *s = opaque;
 
     vms_fast_put64(p + 0, &s->when_ns);
-    memcpy(p + 8, &s->cause, 1);
+    vms_fast_put8(p + 8, &s->cause);
 }
 
 /* VMS_FAST_OK, or the index of the field whose check failed. */
@@ -57,7 +57,7 @@ static size_t vmsgen_WdtEvent_fast_load(void *opaque, const uint8_t *p)
     struct WdtEvent *s = opaque;
 
     vms_fast_get64(&s->when_ns, p + 0);
-    memcpy(&s->cause, p + 8, 1);
+    vms_fast_get8(&s->cause, p + 8);
     return VMS_FAST_OK;
 }
 
@@ -210,7 +210,7 @@ static void vmsgen_Wdt_fast_save(uint8_t *p, const void *opaque)
 
     vms_fast_put32(p + 0, &s->reload);
     vms_fast_put32(p + 4, &s->counter);
-    memcpy(p + 8, &s->prescale, 1);
+    vms_fast_put8(p + 8, &s->prescale);
     vms_fast_put64(p + 9, &s->deadline);
     memset(p + 17, 0, 4);
 }
@@ -224,7 +224,7 @@ static size_t vmsgen_Wdt_fast_load(void *opaque, const uint8_t *p)
     vms_fast_get32(&s->counter, p + 4);
     if (!vmsgen_Wdt_counter_check(s, 3))
         return 1;
-    memcpy(&s->prescale, p + 8, 1);
+    vms_fast_get8(&s->prescale, p + 8);
     vms_fast_get64(&s->deadline, p + 9);
     /* p + 17: 4 unused bytes */
     return VMS_FAST_OK;
