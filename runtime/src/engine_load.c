@@ -409,6 +409,8 @@ static size_t load_fast(struct ctx *c, const struct vms_desc *d, void *opaque, i
         c->s->pos += d->fast_size;
         return d->n_fields;
     }
+    if (bad >= d->n_fields)
+        return 0; /* not a field: a broken fast_load; the table walk loads it all again */
     c->s->pos += vmsp_fast_span(d, bad + 1);
     mark = vmsp_path_name(c, c->depth > 1 ? '.' : '/', d->fields[bad].name);
     *ret = run_check(c, d->fields[bad].check, d->fields[bad].check_text, opaque, version,
