@@ -373,12 +373,14 @@ static bool get_plain(vms_stream_t *s, const struct vms_field *f, uint8_t *dst)
     if (!p)
         return false;
     switch (f->size) {
-    case 1: dst[0] = f->type == VMS_WT_BOOL ? p[0] != 0 : p[0]; break;
+    case 1: dst[0] = p[0]; break;
     case 2: vms_fast_get16(dst, p); break;
     case 4: vms_fast_get32(dst, p); break;
     case 8: vms_fast_get64(dst, p); break;
     default: return false;
     }
+    if (f->type == VMS_WT_BOOL)
+        dst[0] = dst[0] != 0; /* as load_scalars() does, whatever the width */
     s->pos += f->size;
     return true;
 }
