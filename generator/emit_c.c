@@ -247,6 +247,11 @@ static void fn_name(struct vg_buf *b, const struct vg_desc *desc, const char *pa
     emitf(b, "%s", what);
 }
 
+void vg_fn_name(struct vg_buf *b, const struct vg_desc *desc, const char *part, const char *what)
+{
+    fn_name(b, desc, part, what);
+}
+
 /* Opens a shim function over `const T *s`; returns false if the expression cannot be written. */
 static void fn_open(struct emitter *em, const char *ret, const char *name, bool is_const,
                     bool with_version)
@@ -702,6 +707,7 @@ static void emit_codecs(struct emitter *em)
 static void emit_desc(struct emitter *em, const struct vg_desc *desc)
 {
     struct vg_buf n = {0}, sym = {0};
+    uint64_t fast_size;
     bool has_fields;
 
     em->desc = desc;
@@ -741,6 +747,9 @@ static void emit_desc(struct emitter *em, const struct vg_desc *desc)
     emit_sub_table(em);
     emitf(&sym, "vms_fields_%s", desc->ident);
     has_fields = emit_field_table(em, -1, sym.s, false);
+    fast_size = vg_fast_size(desc);
+    if (fast_size)
+        vg_emit_fast(em->out, desc);
     emitf(em->out, "const struct vms_desc vms_desc_%s = {\n    .name = ", desc->ident);
     c_string(em->out, desc->name);
     emitf(em->out, ",\n    .version = %d,\n    .min_version = %d,\n    .size = sizeof(%s),\n",
@@ -767,6 +776,10 @@ static void emit_desc(struct emitter *em, const struct vg_desc *desc)
         c_string(em->out, desc->check_text);
         emitf(em->out, ",\n");
     }
+    if (fast_size)
+        emitf(em->out, "    .fast_size = %llu,\n    .fast_save = vmsgen_%s_fast_save,\n"
+              "    .fast_load = vmsgen_%s_fast_load,\n", (unsigned long long)fast_size,
+              desc->ident, desc->ident);
     emitf(em->out, "};\n\n");
     if (desc->n_lives)
         vg_emit_c_live(em->out, desc);
@@ -843,8 +856,14 @@ static void emit_includes(const struct vg_model *m, struct vg_buf *out, const ch
     const char *done[64];
     size_t n_done = 0;
 
-    emitf(out, "#include <stdbool.h>\n#include <stddef.h>\n#include <stdint.h>\n\n");
-    emitf(out, "#include \"%s.vms.h\"\n", base);
+    bool fast = false;
+
+    for (size_t i = 0; i < m->n_descs && !fast; i++)
+        fast = m->descs[i]->local && vg_fast_size(m->descs[i]);
+    emitf(out, "#include <stdbool.h>\n#include <stddef.h>\n#include <stdint.h>\n");
+    if (fast)
+        emitf(out, "#include <string.h>\n\n#include <vms/fast.h>\n");
+    emitf(out, "\n#include \"%s.vms.h\"\n", base);
     for (size_t i = 0; i < m->n_descs; i++) {
         const struct vg_desc *desc = m->descs[i];
         bool seen = false;

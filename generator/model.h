@@ -11,7 +11,7 @@
 #include "front.h"
 
 /* The runtime descriptor layout (VMS_DESC_ABI) the emitted tables are written for. */
-#define VG_DESC_ABI 2
+#define VG_DESC_ABI 3
 
 /* vmsgen's version (--version, SARIF reports). */
 #define VG_VERSION "0.1.0"
@@ -187,6 +187,19 @@ char *vg_base_name(const char *header);
  */
 int vg_emit_c(const struct vg_model *m, const char *header, const char *outdir,
               struct vg_diags *d);
+
+/* emit_c.c's name of a generated function: "vmsgen_<ident>_<part>_<what>". */
+void vg_fn_name(struct vg_buf *b, const struct vg_desc *desc, const char *part, const char *what);
+
+/*
+ * The fast path (emit_fast.c): the wire bytes of @desc's main fields at its
+ * version when all of them have a fixed size there (the eligibility rule is
+ * at the top of emit_fast.c), else 0; and the text of its two functions,
+ * vmsgen_<ident>_fast_save and _fast_load, for a description where it is
+ * not 0.
+ */
+uint64_t vg_fast_size(const struct vg_desc *desc);
+void vg_emit_fast(struct vg_buf *out, const struct vg_desc *desc);
 
 /* How the schema is written: PRETTY or LINES, with FULL or'ed in for `schema --full`. */
 enum vg_json_style {

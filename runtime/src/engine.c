@@ -253,6 +253,49 @@ bool vmsp_field_present(const struct vms_field *f, const void *opaque, int versi
     return !f->exists || f->exists(opaque, version);
 }
 
+/* ---- the fast path ---- */
+
+static int fast_state = -1; /* -1: VMS_FAST_PATH not read yet */
+
+bool vmsp_fast_enabled(void)
+{
+    int st = __atomic_load_n(&fast_state, __ATOMIC_RELAXED);
+
+    if (st < 0) {
+        const char *e = getenv("VMS_FAST_PATH");
+
+        st = !(e && strcmp(e, "0") == 0);
+        __atomic_store_n(&fast_state, st, __ATOMIC_RELAXED);
+    }
+    return st;
+}
+
+bool vms_set_fast_path(bool enable)
+{
+    bool was = vmsp_fast_enabled();
+
+    __atomic_store_n(&fast_state, enable ? 1 : 0, __ATOMIC_RELAXED);
+    return was;
+}
+
+size_t vmsp_fast_span(const struct vms_desc *d, size_t n)
+{
+    size_t total = 0;
+
+    for (size_t i = 0; i < n && i < d->n_fields; i++) {
+        const struct vms_field *f = &d->fields[i];
+        size_t num = f->num ? f->num : 1;
+        size_t width = vms_wire_type_size(f->type);
+
+        if (f->flags || f->exists || f->until || f->since > d->version ||
+            f->was_until > d->version || (unsigned)f->type > VMS_WT_UNUSED || f->size == 0 ||
+            (width && width != f->size) || num > SIZE_MAX / f->size || total > SIZE_MAX - num * f->size)
+            return SIZE_MAX;
+        total += num * f->size;
+    }
+    return total;
+}
+
 void vmsp_ctx_init(struct ctx *c, vms_stream_t *s, vms_error_t *err, const char *root)
 {
     c->s = s;
@@ -261,8 +304,7 @@ void vmsp_ctx_init(struct ctx *c, vms_stream_t *s, vms_error_t *err, const char 
     c->txn = NULL;
     c->depth = 0;
     c->nframes = 0;
-    memset(c->names, 0, sizeof(c->names));
-    c->names_next = 0;
+    c->names_next = 0; /* names[] is cleared by the save that builds a vmdesc (vmsp_save_desc) */
     vmsp_path_name(c, 0, root ? root : "");
 }
 

@@ -212,13 +212,12 @@ static int load_alloc(struct ctx *c, const struct vms_field *f, void **slot, siz
     return 0;
 }
 
-static int run_check(struct ctx *c, bool (*check)(const void *, int), const char *text,
-                     const void *opaque, int version, const struct vms_field *f)
+/* The error of a check that failed: the value when @f is a single integer, else the rule. */
+static int check_failed(struct ctx *c, const char *text, const void *opaque,
+                        const struct vms_field *f)
 {
     char val[32];
 
-    if (!check || check(opaque, version))
-        return 0;
     if (f && vmsp_wire_is_integer(f->type) && !(f->flags & (VMS_F_VARRAY | VMS_F_POINTER)) &&
         f->num <= 1) {
         vmsp_format_wide(val, sizeof(val),
@@ -226,6 +225,14 @@ static int run_check(struct ctx *c, bool (*check)(const void *, int), const char
         return vmsp_fail(c, VMS_ERR_CHECK, "value %s violates '%s'", val, text ? text : "check");
     }
     return vmsp_fail(c, VMS_ERR_CHECK, "check '%s' failed", text ? text : "(unnamed)");
+}
+
+static int run_check(struct ctx *c, bool (*check)(const void *, int), const char *text,
+                     const void *opaque, int version, const struct vms_field *f)
+{
+    if (!check || check(opaque, version))
+        return 0;
+    return check_failed(c, text, opaque, f);
 }
 
 static int load_field(struct ctx *c, const struct vms_field *f, void *opaque, int version)
@@ -321,6 +328,13 @@ static int load_subsections(struct ctx *c, const struct vms_desc *d, void *opaqu
     if (d->n_subsections > VMSP_MAX_SUBSECTIONS)
         return vmsp_fail(c, VMS_ERR_INVAL, "'%s' lists more than %d subsections", d->name,
                     VMSP_MAX_SUBSECTIONS);
+    /* What next_subsection() would find without a peek: a next byte that is no marker. */
+    if (!vmsp_stream_failed(c->s) && c->s->pos < c->s->len &&
+        c->s->buf[c->s->pos] != SUBSECTION_MARKER && c->s->mode == VMS_READ) {
+        if (d->n_subsections)
+            mark_absent(d, opaque, version, loaded);
+        return 0;
+    }
     while ((ret = next_subsection(c, d, name, &idx)) == 0 && idx >= 0) {
         const struct vms_subsection *sub = &d->subsections[idx];
         uint64_t bit = (uint64_t)1 << (idx % 64);
@@ -350,13 +364,84 @@ static int load_subsections(struct ctx *c, const struct vms_desc *d, void *opaqu
     return 0;
 }
 
+/* A plain scalar (vmsp_plain_scalar) straight from the buffer; false: take the general path. */
+static bool get_plain(vms_stream_t *s, const struct vms_field *f, uint8_t *dst)
+{
+    const uint8_t *p = s->mode == VMS_READ && !vmsp_stream_failed(s) && s->len - s->pos >= 8
+                           ? s->buf + s->pos : NULL;
+
+    if (!p)
+        return false;
+    switch (f->size) {
+    case 1: dst[0] = p[0]; break;
+    case 2: vms_fast_get16(dst, p); break;
+    case 4: vms_fast_get32(dst, p); break;
+    case 8: vms_fast_get64(dst, p); break;
+    default: return false;
+    }
+    if (f->type == VMS_WT_BOOL)
+        dst[0] = dst[0] != 0; /* as load_scalars() does, whatever the width */
+    s->pos += f->size;
+    return true;
+}
+
+/*
+ * Runs the generated fast load of @d when it applies (the current version,
+ * the bytes contiguous in the buffer). Returns the index of the first field
+ * the table walk must still load: 0 when the fast path did not run,
+ * n_fields when it loaded everything. When a field's check failed there, the
+ * stream stands after that field, as the table walk would leave it, and the
+ * check runs again at its path to report the same error.
+ */
+static size_t load_fast(struct ctx *c, const struct vms_desc *d, void *opaque, int version,
+                        int *ret)
+{
+    const uint8_t *p;
+    size_t bad, mark;
+
+    if (!d->fast_load || version != d->version || !vmsp_fast_enabled())
+        return 0;
+    if (c->s->mode == VMS_READ && !vmsp_stream_failed(c->s) &&
+        c->s->len - c->s->pos >= d->fast_size)
+        p = c->s->buf + c->s->pos; /* what vmsp_stream_avail() gives, without a call */
+    else if (!(p = vmsp_stream_avail(c->s, d->fast_size)))
+        return 0;
+    bad = d->fast_load(opaque, p);
+    if (bad == VMS_FAST_OK) {
+        c->s->pos += d->fast_size;
+        return d->n_fields;
+    }
+    if (bad >= d->n_fields)
+        return 0; /* not a field: a broken fast_load; the table walk loads it all again */
+    c->s->pos += vmsp_fast_span(d, bad + 1);
+    mark = vmsp_path_name(c, c->depth > 1 ? '.' : '/', d->fields[bad].name);
+    *ret = run_check(c, d->fields[bad].check, d->fields[bad].check_text, opaque, version,
+                     &d->fields[bad]);
+    if (*ret == 0)
+        vmsp_path_pop(c, mark);
+    return bad + 1;
+}
+
 static int load_body(struct ctx *c, const struct vms_desc *d, void *opaque, int version)
 {
-    for (size_t i = 0; i < d->n_fields; i++) {
-        const struct vms_field *f = &d->fields[i];
-        size_t mark = vmsp_path_name(c, c->depth > 1 ? '.' : '/', f->name);
-        int ret = load_field(c, f, opaque, version);
+    int ret = 0;
+    size_t i = load_fast(c, d, opaque, version, &ret);
 
+    if (ret)
+        return ret;
+    for (; i < d->n_fields; i++) {
+        const struct vms_field *f = &d->fields[i];
+        uint8_t *dst = (uint8_t *)opaque + f->offset;
+        size_t mark;
+
+        if (vmsp_plain_scalar(f, version) && get_plain(c->s, f, dst)) {
+            if (!f->check || f->check(opaque, version))
+                continue;
+            vmsp_path_name(c, c->depth > 1 ? '.' : '/', f->name);
+            return check_failed(c, f->check_text, opaque, f);
+        }
+        mark = vmsp_path_name(c, c->depth > 1 ? '.' : '/', f->name);
+        ret = load_field(c, f, opaque, version);
         if (ret)
             return ret;
         vmsp_path_pop(c, mark);
@@ -379,8 +464,11 @@ static int load_desc(struct ctx *c, const struct vms_desc *d, void *opaque, int 
                     "'%s': stream version %d is older than the minimum version %d", d->name,
                     version, d->min_version);
     c->depth++;
-    vms_error_init(&herr);
-    ret = d->pre_load ? vmsp_hook_result(c, d->pre_load(opaque, &herr), &herr, "pre_load", d) : 0;
+    ret = 0;
+    if (d->pre_load) {
+        vms_error_init(&herr);
+        ret = vmsp_hook_result(c, d->pre_load(opaque, &herr), &herr, "pre_load", d);
+    }
     if (ret == 0)
         ret = load_body(c, d, opaque, version);
     if (ret == 0)

@@ -2,6 +2,8 @@
 #ifndef VMS_ENGINE_PRIVATE_H
 #define VMS_ENGINE_PRIVATE_H
 
+#include <vms/fast.h>
+
 #include "vms_private.h"
 
 #define SUBSECTION_MARKER 0x05
@@ -64,6 +66,21 @@ struct wide vmsp_wide_from(const void *p, enum vms_wire_type t, size_t width);
 bool vmsp_wide_fits(struct wide w, enum vms_wire_type t);
 void vmsp_format_wide(char *buf, size_t len, struct wide w);
 void vmsp_store_unsigned(void *p, size_t width, uint64_t v);
+
+/* Whether the fast path is on (vms_set_fast_path(), VMS_FAST_PATH). */
+bool vmsp_fast_enabled(void);
+
+/*
+ * A single scalar with nothing conditional about it at @version: no flags,
+ * no VMS_IF, no former wire type. The engine moves it inline, without the
+ * general per-field path (which it falls back to when the buffer is short).
+ */
+static inline bool vmsp_plain_scalar(const struct vms_field *f, int version)
+{
+    return f->flags == 0 && f->num <= 1 && (unsigned)f->type <= VMS_WT_TIMER && !f->exists &&
+           version >= f->since && (f->until == 0 || version < f->until) &&
+           (f->was_until == 0 || version >= f->was_until);
+}
 
 /* The element count of @f now, bounded by its capacity (an error at the current path). */
 int vmsp_field_count_at(struct ctx *c, const struct vms_field *f, const void *opaque, size_t *n);

@@ -140,6 +140,14 @@ static int save_elem(struct ctx *c, const struct vms_field *f, const void *elem)
     }
 }
 
+/* The vmdesc entry of a blob: one, whatever its size. */
+static void describe_blob(struct ctx *c, const struct vms_desc *d, const struct vms_field *f,
+                          size_t total)
+{
+    desc_entry_start(c, d, f, 0, 1, true, vmsp_field_type_name(f));
+    desc_entry_end(c, f, vmsp_field_type_name(f), total);
+}
+
 /* Raw bytes (buffer, unused): one blob of n * size bytes, one vmdesc entry. */
 static int save_blob(struct ctx *c, const struct vms_desc *d, const struct vms_field *f,
                      const void *base, size_t n)
@@ -147,10 +155,8 @@ static int save_blob(struct ctx *c, const struct vms_desc *d, const struct vms_f
     size_t total = n * f->size;
     static const uint8_t zeros[256];
 
-    if (c->desc) {
-        desc_entry_start(c, d, f, 0, 1, true, vmsp_field_type_name(f));
-        desc_entry_end(c, f, vmsp_field_type_name(f), total);
-    }
+    if (c->desc)
+        describe_blob(c, d, f, total);
     if (f->type == VMS_WT_BUFFER) {
         vms_put_buffer(c->s, base, total);
     } else {
@@ -184,23 +190,31 @@ static int save_converted(struct ctx *c, const struct vms_field *f, const uint8_
     return vmsp_check_stream(c);
 }
 
+/* The vmdesc entries of @n scalars: one when they compress, else one each. */
+static void describe_scalars(struct ctx *c, const struct vms_desc *d, const struct vms_field *f,
+                             size_t n, int version)
+{
+    bool old_type = f->was_until && version < f->was_until;
+    const char *type = old_type ? vms_wire_type_name(f->was_type) : vmsp_field_type_name(f);
+    size_t width = old_type ? vms_wire_type_size(f->was_type) : f->size;
+    bool compress = can_compress(f);
+
+    for (size_t i = 0; i < n; i++) {
+        desc_entry_start(c, d, f, i, n, compress, type);
+        desc_entry_end(c, f, type, width);
+        if (compress)
+            break;
+    }
+}
+
 /* Scalars with no per-element presence: bulk conversion into the stream buffer. */
 static int save_scalars(struct ctx *c, const struct vms_desc *d, const struct vms_field *f,
                         const void *base, size_t n, int version)
 {
     bool old_type = f->was_until && version < f->was_until;
-    const char *type = old_type ? vms_wire_type_name(f->was_type) : vmsp_field_type_name(f);
-    size_t width = old_type ? vms_wire_type_size(f->was_type) : f->size;
 
-    if (c->desc) {
-        bool compress = can_compress(f);
-        for (size_t i = 0; i < n; i++) {
-            desc_entry_start(c, d, f, i, n, compress, type);
-            desc_entry_end(c, f, type, width);
-            if (compress)
-                break;
-        }
-    }
+    if (c->desc)
+        describe_scalars(c, d, f, n, version);
     if (old_type)
         return save_converted(c, f, base, n);
     vmsp_put_array(c->s, base, f->size, n);
@@ -319,23 +333,80 @@ static int save_subsections(struct ctx *c, const struct vms_desc *d, void *opaqu
     return 0;
 }
 
+/* A plain scalar (vmsp_plain_scalar) straight into the buffer; false: take the general path. */
+static bool put_plain(vms_stream_t *s, const struct vms_field *f, const uint8_t *src)
+{
+    uint8_t *p = vmsp_stream_room(s, 8);
+
+    if (!p)
+        return false;
+    switch (f->size) {
+    case 1: p[0] = src[0]; break;
+    case 2: vms_fast_put16(p, src); break;
+    case 4: vms_fast_put32(p, src); break;
+    case 8: vms_fast_put64(p, src); break;
+    default: return false;
+    }
+    s->len += f->size;
+    return true;
+}
+
+/*
+ * The fields of @d: through the generated fast path when it applies (the
+ * current version, room in the buffer), else one by one. Path frames are
+ * pushed only for the general path, where errors can happen.
+ */
+static int save_fields(struct ctx *c, const struct vms_desc *d, void *opaque, int version)
+{
+    size_t i = 0;
+
+    if (d->fast_save && version == d->version && vmsp_fast_enabled()) {
+        uint8_t *p = vmsp_stream_room(c->s, d->fast_size);
+
+        if (!p && c->s->mem)
+            p = vmsp_stream_grow(c->s, d->fast_size);
+        if (p) {
+            /* The vmdesc entries the table walk would write: fixed fields, fixed entries. */
+            for (; c->desc && i < d->n_fields; i++) {
+                const struct vms_field *f = &d->fields[i];
+
+                if (f->type == VMS_WT_BUFFER || f->type == VMS_WT_UNUSED)
+                    describe_blob(c, d, f, (f->num ? f->num : 1) * f->size);
+                else
+                    describe_scalars(c, d, f, f->num ? f->num : 1, version);
+            }
+            d->fast_save(p, opaque);
+            c->s->len += d->fast_size;
+            return 0;
+        }
+    }
+    for (; i < d->n_fields; i++) {
+        const struct vms_field *f = &d->fields[i];
+        size_t mark;
+        int ret;
+
+        if (!c->desc && vmsp_plain_scalar(f, version) &&
+            put_plain(c->s, f, (const uint8_t *)opaque + f->offset))
+            continue;
+        mark = vmsp_path_name(c, c->depth > 1 ? '.' : '/', f->name);
+        ret = save_field(c, d, f, opaque, version);
+        if (ret)
+            return ret;
+        vmsp_path_pop(c, mark);
+    }
+    return 0;
+}
+
 static int save_body(struct ctx *c, const struct vms_desc *d, void *opaque, int version)
 {
-    int ret = 0;
+    int ret;
 
     if (c->desc) {
         vmsp_json_str(c->desc, "vmsd_name", d->name);
         vmsp_json_int(c->desc, "version", version);
         vmsp_json_start_array(c->desc, "fields");
     }
-    for (size_t i = 0; i < d->n_fields && ret == 0; i++) {
-        const struct vms_field *f = &d->fields[i];
-        size_t mark = vmsp_path_name(c, c->depth > 1 ? '.' : '/', f->name);
-
-        ret = save_field(c, d, f, opaque, version);
-        if (ret == 0)
-            vmsp_path_pop(c, mark);
-    }
+    ret = save_fields(c, d, opaque, version);
     if (ret)
         return ret;
     if (c->desc)
@@ -351,8 +422,11 @@ static int save_desc(struct ctx *c, const struct vms_desc *d, void *opaque, int 
     if (c->depth >= VMS_MAX_DEPTH)
         return vmsp_fail(c, VMS_ERR_RANGE, "descriptions nest deeper than %d", VMS_MAX_DEPTH);
     c->depth++;
-    vms_error_init(&herr);
-    ret = d->pre_save ? vmsp_hook_result(c, d->pre_save(opaque, &herr), &herr, "pre_save", d) : 0;
+    ret = 0;
+    if (d->pre_save) {
+        vms_error_init(&herr);
+        ret = vmsp_hook_result(c, d->pre_save(opaque, &herr), &herr, "pre_save", d);
+    }
     if (ret == 0) {
         ret = save_body(c, d, opaque, version);
         if (d->post_save) {
@@ -374,6 +448,8 @@ int vmsp_save_desc(vms_stream_t *s, const struct vms_desc *d, void *opaque, int 
         return vms_error_set(err, VMS_ERR_INVAL, 0, -1, NULL, "NULL stream or description");
     vmsp_ctx_init(&c, s, err, d->name);
     c.desc = desc;
+    if (desc)
+        memset(c.names, 0, sizeof(c.names));
     if (vmsp_stream_failed(s))
         return vmsp_stream_fail(&c);
     if (version > d->version || version < d->min_version)
@@ -384,6 +460,15 @@ int vmsp_save_desc(vms_stream_t *s, const struct vms_desc *d, void *opaque, int 
 
 int vms_save(vms_stream_t *s, const struct vms_desc *d, void *opaque, vms_error_t *err)
 {
+    uint8_t *p;
+
+    /* The whole save is the fast path (no hooks or subsections around it): no context needed. */
+    if (s && d && d->fast_save && !d->pre_save && !d->post_save && !d->n_subsections &&
+        vmsp_fast_enabled() && (p = vmsp_stream_room(s, d->fast_size))) {
+        d->fast_save(p, opaque);
+        s->len += d->fast_size;
+        return 0;
+    }
     return vmsp_save_desc(s, d, opaque, d ? d->version : 0, NULL, err);
 }
 

@@ -333,25 +333,33 @@ int vms_stream_flush(vms_stream_t *s)
     return s->error.code;
 }
 
-/* Grows a memory writer so @n more bytes fit. */
-static bool reserve(vms_stream_t *s, size_t n)
+uint8_t *vmsp_stream_grow(vms_stream_t *s, size_t n)
 {
     size_t cap = s->cap;
     uint8_t *buf;
 
-    if (cap - s->len >= n)
-        return true;
+    if (!s->mem || s->mode != VMS_WRITE || vmsp_stream_failed(s))
+        return NULL;
     while (cap - s->len < n && cap <= SIZE_MAX / 2)
         cap *= 2;
-    buf = cap - s->len >= n ? realloc(s->buf, cap) : NULL;
-    if (!buf) {
-        vms_stream_set_error(s, VMS_ERR_NOMEM, 0,
-                             "cannot grow memory stream to hold %zu more bytes", n);
-        return false;
+    if (cap != s->cap) {
+        buf = cap - s->len >= n ? realloc(s->buf, cap) : NULL;
+        if (!buf)
+            return NULL;
+        s->buf = buf;
+        s->cap = cap;
     }
-    s->buf = buf;
-    s->cap = cap;
-    return true;
+    return s->buf + s->len;
+}
+
+/* Grows a memory writer so @n more bytes fit. */
+static bool reserve(vms_stream_t *s, size_t n)
+{
+    if (s->cap - s->len >= n || vmsp_stream_grow(s, n))
+        return true;
+    vms_stream_set_error(s, VMS_ERR_NOMEM, 0, "cannot grow memory stream to hold %zu more bytes",
+                         n);
+    return false;
 }
 
 void vms_put_u8(vms_stream_t *s, uint8_t v)
@@ -635,6 +643,14 @@ size_t vms_stream_peek(vms_stream_t *s, void *buf, size_t len, size_t offset)
     if (n < len)
         memset((uint8_t *)buf + n, 0, len - n);
     return n;
+}
+
+const uint8_t *vmsp_stream_avail(vms_stream_t *s, size_t n)
+{
+    if (!can_get(s, n) && (s->mode != VMS_READ || vmsp_stream_failed(s) || n > s->cap ||
+                           fill(s, n) < n))
+        return NULL;
+    return s->buf + s->pos;
 }
 
 size_t vmsp_get_array(vms_stream_t *s, void *dst, size_t width, size_t n)

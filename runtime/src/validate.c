@@ -164,6 +164,9 @@ static int check_desc(struct vcheck *v, const struct vms_desc *d)
         return vfail(v, d->name, NULL, "%s", "n_fields set but fields is NULL");
     if (d->n_subsections && !d->subsections)
         return vfail(v, d->name, NULL, "%s", "n_subsections set but subsections is NULL");
+    if ((d->fast_save || d->fast_load) &&
+        (!d->fast_save || !d->fast_load || vmsp_fast_span(d, d->n_fields) != d->fast_size))
+        return vfail(v, d->name, NULL, "%s", "fast path does not match the fields");
     v->stack[v->depth++] = d;
     for (size_t i = 0; i < d->n_fields; i++) {
         if (check_field(v, d, &d->fields[i])) {

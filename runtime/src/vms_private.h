@@ -92,6 +92,27 @@ void vmsp_put_array(vms_stream_t *s, const void *src, size_t width, size_t n);
 size_t vmsp_get_array(vms_stream_t *s, void *dst, size_t width, size_t n);
 
 /*
+ * The engine's fast path (vms_desc.fast_save/fast_load): a pointer to @n
+ * contiguous bytes, or NULL when the stream cannot give them now (then the
+ * engine takes its general path, which reports any error). vmsp_stream_room
+ * is where a writer's next @n bytes go, when the buffer has room for them
+ * without a flush or growth; the caller adds @n to s->len after writing.
+ * vmsp_stream_avail is a reader's next @n bytes, reading ahead into the
+ * buffer if need be (@n at most its size); the caller adds to s->pos what it
+ * consumed.
+ */
+static inline uint8_t *vmsp_stream_room(vms_stream_t *s, size_t n)
+{
+    bool room = s->mode == VMS_WRITE && !vmsp_stream_failed(s) && s->cap - s->len >= n;
+
+    return room ? s->buf + s->len : NULL;
+}
+
+/* vmsp_stream_room() of a memory writer after growing it; NULL, and no error, if it cannot. */
+uint8_t *vmsp_stream_grow(vms_stream_t *s, size_t n);
+const uint8_t *vmsp_stream_avail(vms_stream_t *s, size_t n);
+
+/*
  * Transport constructors used by vms_stream_open(); each parses the part of
  * the URI after its scheme and returns a stream or NULL with @err naming the
  * URI.
@@ -221,6 +242,12 @@ int vmsp_load_desc(vms_stream_t *s, const struct vms_desc *d, void *opaque, int 
 /* Runs d->post_load on @opaque, reporting a failure at @root (an atomic load's commit). */
 int vmsp_run_post_load(vms_stream_t *s, const struct vms_desc *d, void *opaque, int version,
                        const char *root, vms_error_t *err);
+
+/*
+ * Bytes the first @n fields of @d take on the wire at d->version when each
+ * has a fixed size there (the fast path's condition), else SIZE_MAX.
+ */
+size_t vmsp_fast_span(const struct vms_desc *d, size_t n);
 
 /* The element count of @f in @opaque now; false when negative or beyond capacity. */
 bool vmsp_field_count(const struct vms_field *f, const void *opaque, size_t *n);

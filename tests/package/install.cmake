@@ -14,6 +14,7 @@ set(want
   ${LIBDIR}/libvmstate.a ${LIBDIR}/libvmstate.so
   ${INCLUDEDIR}/vms/vms.h ${INCLUDEDIR}/vms/desc.h ${INCLUDEDIR}/vms/engine.h
   ${INCLUDEDIR}/vms/error.h ${INCLUDEDIR}/vms/stream.h ${INCLUDEDIR}/vms/registry.h
+  ${INCLUDEDIR}/vms/fast.h
   ${INCLUDEDIR}/vms/annotate.h
   ${LIBDIR}/pkgconfig/vmstate.pc
   ${CMAKEDIR}/vmstate-config.cmake ${CMAKEDIR}/vmstate-config-version.cmake

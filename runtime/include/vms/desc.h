@@ -16,9 +16,10 @@ extern "C" {
 /*
  * Layout version of the tables below. Generated code checks it
  * (`#if VMS_DESC_ABI != N #error`), so a generator and a runtime that
- * disagree fail at compile time, not at migration time.
+ * disagree fail at compile time, not at migration time. 3 added the fast
+ * path members at the end of struct vms_desc.
  */
-#define VMS_DESC_ABI 2
+#define VMS_DESC_ABI 3
 
 /*
  * Wire types. Each has a fixed encoding (see docs/wire-format.md) and the
@@ -178,7 +179,28 @@ struct vms_desc {
 
     bool (*check)(const void *opaque, int version); /* VMS_CHECK on the struct */
     const char *check_text;
+
+    /*
+     * Fast path (docs/runtime.md, "Fast path"): straight-line code that
+     * vmsgen writes for descriptions whose fields all have a fixed size on
+     * the wire at `version`; hand-written tables leave these 0/NULL.
+     * fast_size is the bytes the fields take on the wire at `version`.
+     * fast_save writes them at @dst (it cannot fail). fast_load reads them
+     * from @src into @opaque in field order, running each field's check
+     * right after the field, and returns VMS_FAST_OK or the index of the
+     * first field whose check failed (fields up to it are loaded). The
+     * engine calls them instead of walking `fields` when saving or loading
+     * at `version` and the stream buffer holds the bytes contiguously;
+     * hooks, struct checks, subsections and vmdesc entries still come from
+     * the tables. vms_desc_validate() checks fast_size against the fields.
+     */
+    size_t fast_size;
+    void (*fast_save)(uint8_t *dst, const void *opaque);
+    size_t (*fast_load)(void *opaque, const uint8_t *src);
 };
+
+/* What vms_desc.fast_load returns when every field loaded and passed its check. */
+#define VMS_FAST_OK ((size_t)-1)
 
 /* Number of elements of a C array, for n_fields/n_subsections. */
 #define VMS_COUNTOF(a) (sizeof(a) / sizeof((a)[0]))

@@ -57,6 +57,16 @@ int vms_load(vms_stream_t *s, const struct vms_desc *d, void *opaque, int versio
 int vms_load_flags(vms_stream_t *s, const struct vms_desc *d, void *opaque, int version,
                    unsigned flags, vms_error_t *err);
 
+/*
+ * Turns the fast path of generated descriptions (vms_desc.fast_save and
+ * fast_load; docs/runtime.md, "Fast path") on or off for the whole process,
+ * and returns the previous setting. It starts on, unless the environment
+ * holds VMS_FAST_PATH=0 when the engine first looks. Both paths write the
+ * same bytes and load the same objects with the same errors: the switch is
+ * for tests that prove it and for benchmarks of the table engine.
+ */
+bool vms_set_fast_path(bool enable);
+
 #ifdef __cplusplus
 }
 #endif

@@ -5,8 +5,8 @@
 
 #include "input.vms.h"
 
-#if VMS_DESC_ABI != 2
-#error "input.vms.c was generated for vmstate descriptor ABI 2: regenerate it with the vmsgen of this vmstate"
+#if VMS_DESC_ABI != 3
+#error "input.vms.c was generated for vmstate descriptor ABI 3: regenerate it with the vmsgen of this vmstate"
 #endif
 
 /* Expressions are evaluated in int64_t; members are read through this. */

@@ -2,11 +2,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+
+#include <vms/fast.h>
 
 #include "input.vms.h"
 
-#if VMS_DESC_ABI != 2
-#error "input.vms.c was generated for vmstate descriptor ABI 2: regenerate it with the vmsgen of this vmstate"
+#if VMS_DESC_ABI != 3
+#error "input.vms.c was generated for vmstate descriptor ABI 3: regenerate it with the vmsgen of this vmstate"
 #endif
 
 /* Expressions are evaluated in int64_t; members are read through this. */
@@ -135,6 +138,49 @@ const struct vms_field vms_fields_TestSimple[14] = {
     },
 };
 
+/* The fast path: the fields of version 1 in straight-line code (docs/runtime.md). */
+static void vmsgen_TestSimple_fast_save(uint8_t *p, const void *opaque)
+{
+    const struct TestSimple *s = opaque;
+
+    vms_fast_put8(p + 0, &s->b_1);
+    vms_fast_put8(p + 1, &s->b_2);
+    vms_fast_put8(p + 2, &s->u8_1);
+    vms_fast_put16(p + 3, &s->u16_1);
+    vms_fast_put32(p + 5, &s->u32_1);
+    vms_fast_put64(p + 9, &s->u64_1);
+    vms_fast_put8(p + 17, &s->i8_1);
+    vms_fast_put8(p + 18, &s->i8_2);
+    vms_fast_put16(p + 19, &s->i16_1);
+    vms_fast_put16(p + 21, &s->i16_2);
+    vms_fast_put32(p + 23, &s->i32_1);
+    vms_fast_put32(p + 27, &s->i32_2);
+    vms_fast_put64(p + 31, &s->i64_1);
+    vms_fast_put64(p + 39, &s->i64_2);
+}
+
+/* VMS_FAST_OK, or the index of the field whose check failed. */
+static size_t vmsgen_TestSimple_fast_load(void *opaque, const uint8_t *p)
+{
+    struct TestSimple *s = opaque;
+
+    vms_fast_getbool(&s->b_1, p + 0);
+    vms_fast_getbool(&s->b_2, p + 1);
+    vms_fast_get8(&s->u8_1, p + 2);
+    vms_fast_get16(&s->u16_1, p + 3);
+    vms_fast_get32(&s->u32_1, p + 5);
+    vms_fast_get64(&s->u64_1, p + 9);
+    vms_fast_get8(&s->i8_1, p + 17);
+    vms_fast_get8(&s->i8_2, p + 18);
+    vms_fast_get16(&s->i16_1, p + 19);
+    vms_fast_get16(&s->i16_2, p + 21);
+    vms_fast_get32(&s->i32_1, p + 23);
+    vms_fast_get32(&s->i32_2, p + 27);
+    vms_fast_get64(&s->i64_1, p + 31);
+    vms_fast_get64(&s->i64_2, p + 39);
+    return VMS_FAST_OK;
+}
+
 const struct vms_desc vms_desc_TestSimple = {
     .name = "simple/primitive",
     .version = 1,
@@ -142,6 +188,9 @@ const struct vms_desc vms_desc_TestSimple = {
     .size = sizeof(struct TestSimple),
     .fields = vms_fields_TestSimple,
     .n_fields = VMS_COUNTOF(vms_fields_TestSimple),
+    .fast_size = 47,
+    .fast_save = vmsgen_TestSimple_fast_save,
+    .fast_load = vmsgen_TestSimple_fast_load,
 };
 
 /* ---- struct TestArray: "simple/array", version 1 (loads 1..1) ---- */
@@ -161,6 +210,23 @@ const struct vms_field vms_fields_TestArray[1] = {
     },
 };
 
+/* The fast path: the fields of version 1 in straight-line code (docs/runtime.md). */
+static void vmsgen_TestArray_fast_save(uint8_t *p, const void *opaque)
+{
+    const struct TestArray *s = opaque;
+
+    vms_fast_put16n(p + 0, s->u16_1, 3);
+}
+
+/* VMS_FAST_OK, or the index of the field whose check failed. */
+static size_t vmsgen_TestArray_fast_load(void *opaque, const uint8_t *p)
+{
+    struct TestArray *s = opaque;
+
+    vms_fast_get16n(s->u16_1, p + 0, 3);
+    return VMS_FAST_OK;
+}
+
 const struct vms_desc vms_desc_TestArray = {
     .name = "simple/array",
     .version = 1,
@@ -168,6 +234,9 @@ const struct vms_desc vms_desc_TestArray = {
     .size = sizeof(struct TestArray),
     .fields = vms_fields_TestArray,
     .n_fields = VMS_COUNTOF(vms_fields_TestArray),
+    .fast_size = 6,
+    .fast_save = vmsgen_TestArray_fast_save,
+    .fast_load = vmsgen_TestArray_fast_load,
 };
 
 /* ---- struct TestVersioned: "test/versioned", version 2 (loads 1..2) ---- */
@@ -229,6 +298,33 @@ const struct vms_field vms_fields_TestVersioned[6] = {
     },
 };
 
+/* The fast path: the fields of version 2 in straight-line code (docs/runtime.md). */
+static void vmsgen_TestVersioned_fast_save(uint8_t *p, const void *opaque)
+{
+    const struct TestVersioned *s = opaque;
+
+    vms_fast_put32(p + 0, &s->a);
+    vms_fast_put32(p + 4, &s->b);
+    vms_fast_put32(p + 8, &s->c);
+    vms_fast_put64(p + 12, &s->d);
+    vms_fast_put32(p + 20, &s->e);
+    vms_fast_put64(p + 24, &s->f);
+}
+
+/* VMS_FAST_OK, or the index of the field whose check failed. */
+static size_t vmsgen_TestVersioned_fast_load(void *opaque, const uint8_t *p)
+{
+    struct TestVersioned *s = opaque;
+
+    vms_fast_get32(&s->a, p + 0);
+    vms_fast_get32(&s->b, p + 4);
+    vms_fast_get32(&s->c, p + 8);
+    vms_fast_get64(&s->d, p + 12);
+    vms_fast_get32(&s->e, p + 20);
+    vms_fast_get64(&s->f, p + 24);
+    return VMS_FAST_OK;
+}
+
 const struct vms_desc vms_desc_TestVersioned = {
     .name = "test/versioned",
     .version = 2,
@@ -236,6 +332,9 @@ const struct vms_desc vms_desc_TestVersioned = {
     .size = sizeof(struct TestVersioned),
     .fields = vms_fields_TestVersioned,
     .n_fields = VMS_COUNTOF(vms_fields_TestVersioned),
+    .fast_size = 32,
+    .fast_save = vmsgen_TestVersioned_fast_save,
+    .fast_load = vmsgen_TestVersioned_fast_load,
 };
 
 /* ---- struct TestSkip: "test/skip", version 2 (loads 2..2) ---- */
@@ -339,6 +438,23 @@ const struct vms_field vms_fields_TestStructTriv[1] = {
     },
 };
 
+/* The fast path: the fields of version 1 in straight-line code (docs/runtime.md). */
+static void vmsgen_TestStructTriv_fast_save(uint8_t *p, const void *opaque)
+{
+    const TestStructTriv *s = opaque;
+
+    vms_fast_put32(p + 0, &s->i);
+}
+
+/* VMS_FAST_OK, or the index of the field whose check failed. */
+static size_t vmsgen_TestStructTriv_fast_load(void *opaque, const uint8_t *p)
+{
+    TestStructTriv *s = opaque;
+
+    vms_fast_get32(&s->i, p + 0);
+    return VMS_FAST_OK;
+}
+
 const struct vms_desc vms_desc_TestStructTriv = {
     .name = "test/struct-triv",
     .version = 1,
@@ -346,6 +462,9 @@ const struct vms_desc vms_desc_TestStructTriv = {
     .size = sizeof(TestStructTriv),
     .fields = vms_fields_TestStructTriv,
     .n_fields = VMS_COUNTOF(vms_fields_TestStructTriv),
+    .fast_size = 4,
+    .fast_save = vmsgen_TestStructTriv_fast_save,
+    .fast_load = vmsgen_TestStructTriv_fast_load,
 };
 
 /* ---- struct TestArrayOfPtrToStruct: "test/array-ptr-str", version 1 (loads 1..1) ---- */
