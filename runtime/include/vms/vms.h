@@ -12,7 +12,7 @@
 #include <vms/return_path.h>
 
 /* Version of the library, as a string and as a number (major*10000 + minor*100 + patch). */
-#define VMS_VERSION_STRING "0.1.0"
-#define VMS_VERSION_NUMBER 100
+#define VMS_VERSION_STRING "0.2.0"
+#define VMS_VERSION_NUMBER 200
 
 #endif /* VMS_VMS_H */
