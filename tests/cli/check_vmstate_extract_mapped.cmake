@@ -5,22 +5,8 @@
 # their fixed offsets and the others zero (their bytes in the file are 0xee), the shared block
 # all zero.
 #   -DVMSTATE=exe -DSTREAM=file-or-uri -DDATA=prefix-of-expected-files -DDIR=outdir
-file(REMOVE_RECURSE "${DIR}")
-execute_process(COMMAND ${VMSTATE} analyze ${STREAM} --format qemu --extract ${DIR}
-                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-if(NOT rc STREQUAL "0")
-  message(FATAL_ERROR "exit status ${rc}\n${err}")
-endif()
-if(NOT out STREQUAL "desc.json\npc.ram\nshared\nstate.json\n")
-  message(FATAL_ERROR "unexpected listing:\n${out}")
-endif()
-foreach(kind desc state)
-  file(READ "${DATA}.analyze-${kind}.json" want)
-  file(READ "${DIR}/${kind}.json" got)
-  if(NOT "${got}\n" STREQUAL "${want}")
-    message(FATAL_ERROR "${kind}.json differs from ${DATA}.analyze-${kind}.json")
-  endif()
-endforeach()
+include(${CMAKE_CURRENT_LIST_DIR}/extract_common.cmake)
+vms_check_extract("desc.json\npc.ram\nshared\nstate.json\n")
 file(SIZE "${DIR}/pc.ram" ram)
 file(SIZE "${DIR}/shared" shared)
 if(NOT ram EQUAL 12288 OR NOT shared EQUAL 4096)
