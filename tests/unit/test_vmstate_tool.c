@@ -16,24 +16,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "testutil.h"
 #include "vmstate_tool.h"
 
 #define GOLDEN VMS_DATA_DIR "/golden/machine.mig"
 #define CORPUS VMS_DATA_DIR "/qemu-7.2/pc-i440fx-7.2-32m.mig"
-
-static uint8_t *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    *len = (size_t)ftell(f);
-    rewind(f);
-    uint8_t *buf = malloc(*len);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, *len, f), *len);
-    fclose(f);
-    return buf;
-}
 
 /* Parses @len bytes at @buf as a seekable file; 0 or -1, with the error text copied to @err. */
 static int parse_bytes(const uint8_t *buf, size_t len, enum vt_format fmt, char err[512])
@@ -73,6 +60,7 @@ static void test_whole_streams_parse(void **state)
     for (size_t i = 0; i < 2; i++) {
         size_t len;
         uint8_t *buf = slurp(paths[i], &len);
+        assert_non_null(buf);
         char err[512];
         assert_int_equal(parse_bytes(buf, len, VT_FORMAT_VMS, err), 0);
         assert_int_equal(parse_bytes(buf, len, VT_FORMAT_QEMU, err), 0);
@@ -85,6 +73,7 @@ static void test_every_truncation_fails(void **state)
     (void)state;
     size_t len;
     uint8_t *buf = slurp(GOLDEN, &len);
+    assert_non_null(buf);
     /* Cut right after EOF (byte 251) the stream is whole but has no vmdesc, as QEMU writes with
      * suppress-vmdesc: verify frames its sections by their footers; QEMU's view needs a vmdesc. */
     const size_t no_vmdesc = 252;
@@ -106,6 +95,7 @@ static void test_targeted_corruptions_fail(void **state)
     (void)state;
     size_t len;
     uint8_t *buf = slurp(GOLDEN, &len);
+    assert_non_null(buf);
     static const struct { size_t at; uint8_t value; const char *what; } cases[] = {
         {0, 0x52, "magic"}, {7, 0x02, "version 2"}, {7, 0x04, "version 4"},
         {8, 0x09, "configuration marker"}, {26, 0x06, "first section type"},
@@ -133,6 +123,7 @@ static void test_every_byte_mutation_is_handled(void **state)
     (void)state;
     size_t len;
     uint8_t *buf = slurp(GOLDEN, &len);
+    assert_non_null(buf);
     size_t failed = 0;
     for (size_t i = 0; i < len; i++) {
         for (int k = 0; k < 2; k++) {
@@ -167,6 +158,7 @@ static void test_corpus_random_mutations(void **state)
     (void)state;
     size_t len;
     uint8_t *buf = slurp(CORPUS, &len);
+    assert_non_null(buf);
     uint8_t *copy = malloc(len);
     for (int run = 0; run < 150; run++) {
         memcpy(copy, buf, len);

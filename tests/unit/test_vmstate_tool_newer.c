@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "testutil.h"
 #include "vmstate_tool.h"
 
 #define SWITCHOVER VMS_DATA_DIR "/newer/switchover.mig"
@@ -24,20 +25,6 @@
 
 /* Offsets in mapped.mig (tests/cli/gen_newer_streams.c): the mapped-ram header of "pc.ram". */
 enum { HDR_VERSION = 134, HDR_PAGE_SIZE = 138, HDR_BITMAP = 146, HDR_PAGES = 154, BITMAP = 162 };
-
-static uint8_t *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    *len = (size_t)ftell(f);
-    rewind(f);
-    uint8_t *buf = malloc(*len);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, *len, f), *len);
-    fclose(f);
-    return buf;
-}
 
 /* Parses @len bytes in memory (a file, or a pipe when @pipe); 0 or -1 with the error in @err. */
 static int parse(const uint8_t *buf, size_t len, enum vt_format fmt, bool memory, bool pipe, char err[512])
@@ -84,6 +71,7 @@ static void test_whole_and_truncated(void **state)
     for (size_t k = 0; k < 2; k++) {
         size_t len;
         uint8_t *buf = slurp(paths[k], &len);
+        assert_non_null(buf);
         size_t marker = eof_offset(buf, len);
         char err[512];
         for (int pipe = 0; pipe < 2; pipe++) {
@@ -110,6 +98,7 @@ static void test_mapped_header_corruptions(void **state)
     (void)state;
     size_t len;
     uint8_t *buf = slurp(MAPPED, &len);
+    assert_non_null(buf);
     static const struct { size_t at; uint8_t value; bool memory; const char *want; } cases[] = {
         {HDR_VERSION + 3, 2, false, "offset 0x86 (134): mapped-ram header of block 'pc.ram' has version 2"},
         {HDR_PAGE_SIZE + 6, 0x20, false, "mapped-ram header of block 'pc.ram' has page size 8192, the stream's is 4096"},
@@ -184,6 +173,7 @@ static void test_every_byte_mutation(void **state)
     for (size_t k = 0; k < 2; k++) {
         size_t len;
         uint8_t *buf = slurp(paths[k], &len);
+        assert_non_null(buf);
         size_t marker = eof_offset(buf, len);
         for (size_t i = 0; i < marker; i++) {
             /* the page contents of mapped.mig are data only: a sample of them is enough */
