@@ -522,6 +522,7 @@ struct vg_json {
     struct vg_buf *texts;     /* chunk i's text, valid once done[i] */
     bool *done;
     size_t next;              /* the next chunk to take */
+    size_t hint;              /* the longest chunk text so far: the next buffer's capacity */
     bool failed;              /* a write failed */
     int err;                  /* its errno */
     pthread_mutex_t lock;
@@ -537,16 +538,23 @@ static bool render_next(struct vg_json *j, struct jw_memo *memo)
                    .full = (j->style & VG_JSON_FULL) != 0};
     size_t k;
 
+    size_t hint;
+
     pthread_mutex_lock(&j->lock);
     k = j->next < j->n_chunks ? j->next++ : j->n_chunks;
+    hint = j->hint;
     pthread_mutex_unlock(&j->lock);
     if (k == j->n_chunks)
         return false;
+    if (hint)
+        vg_buf_reserve(&w.text, hint + hint / 4); /* chunks are alike: grow (and copy) rarely */
     for (size_t i = k * JSON_CHUNK; i < j->n_sections && i < (k + 1) * JSON_CHUNK; i++)
         emit_section(&w, j->sections[i]);
     pthread_mutex_lock(&j->lock);
     j->texts[k] = w.text;
     j->done[k] = true;
+    if (w.text.len > j->hint)
+        j->hint = w.text.len;
     pthread_cond_broadcast(&j->rendered);
     pthread_mutex_unlock(&j->lock);
     return true;
