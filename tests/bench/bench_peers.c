@@ -46,6 +46,7 @@
 #include <protobuf-c/protobuf-c.h>
 #include <vms/vms.h>
 
+#include "bench_util.h"
 #include "peers.pb-c.h"
 #include "peers.pb.h"
 #include "regdev.vms.h"
@@ -58,18 +59,9 @@ enum { N = 20000 };
 
 static volatile uint64_t sink;
 
-static double now_s(void)
-{
-    struct timespec t;
-
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
 static void die(const char *what)
 {
-    fprintf(stderr, "bench_peers: %s\n", what);
-    exit(1);
+    bench_die("bench_peers", what);
 }
 
 /* Best of @reps runs of @fn, per struct, in seconds. */

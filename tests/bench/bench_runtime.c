@@ -25,6 +25,7 @@
 
 #include <vms/vms.h>
 
+#include "bench_util.h"
 #include "regdev.vms.h"
 #include "regdev_hand.h"
 
@@ -37,18 +38,9 @@ static bool want(const char *name)
     return !only || strcmp(only, name) == 0;
 }
 
-static double now_s(void)
-{
-    struct timespec t;
-
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
 static void die(const char *what)
 {
-    fprintf(stderr, "bench_runtime: %s\n", what);
-    exit(1);
+    bench_die("bench_runtime", what);
 }
 
 /* Keeps the compiler from dropping work whose result is unused. */

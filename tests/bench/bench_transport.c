@@ -17,19 +17,13 @@
 
 #include <vms/vms.h>
 
+#include "bench_util.h"
+
 #define RAW_CHUNK (64 * 1024) /* the plain loop's read()/write() size, dd's bs=64k */
 
 static size_t total;
 static size_t put_chunk = 4096; /* -p: the stream writer's puts (below 64 KiB: through its buffer) */
 static uint8_t *data;
-
-static double now_s(void)
-{
-    struct timespec t;
-
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
 
 static void die(const char *what)
 {
