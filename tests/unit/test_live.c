@@ -13,10 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "page_records.h"
 #include "testutil.h"
 
 enum { PAGES = 8, PAGE = 16, BURST = 3 };
-#define END_MARK 0xffffffffu
+#define END_MARK PAGE_END_MARK
 
 struct mem {
     uint8_t data[PAGES][PAGE];
@@ -28,71 +29,51 @@ struct mem {
     int versions_seen;
 };
 
-static int send_pages(vms_stream_t *s, struct mem *m, int max)
+static struct page_set pages_of(struct mem *m)
 {
-    int sent = 0;
-
-    for (uint32_t i = 0; i < PAGES && sent < max; i++) {
-        if (!m->dirty[i])
-            continue;
-        vms_put_be32(s, i);
-        vms_put_buffer(s, m->data[i], PAGE);
-        m->dirty[i] = false;
-        sent++;
-    }
-    vms_put_be32(s, END_MARK);
-    return sent;
-}
-
-static bool any_dirty(const struct mem *m)
-{
-    for (int i = 0; i < PAGES; i++)
-        if (m->dirty[i])
-            return true;
-    return false;
+    return (struct page_set){.data = &m->data[0][0], .dirty = m->dirty, .pages = PAGES,
+                             .page_size = PAGE};
 }
 
 static int mem_setup(vms_stream_t *s, void *opaque, vms_error_t *err)
 {
     struct mem *m = opaque;
+    struct page_set p = pages_of(m);
 
     (void)err;
     m->setups++;
-    for (int i = 0; i < PAGES; i++)
-        m->dirty[i] = true;
-    vms_put_be32(s, PAGES);
+    page_set_setup(s, &p);
     return 0;
 }
 
 static int mem_iterate(vms_stream_t *s, void *opaque, vms_error_t *err)
 {
     struct mem *m = opaque;
+    struct page_set p = pages_of(m);
 
     if (++m->iterates == m->fail_iterate_at)
         return vms_error_set(err, VMS_ERR_IO, 0, -1, "mem", "the device broke");
-    send_pages(s, m, BURST);
-    return any_dirty(m) ? 0 : 1;
+    page_set_send(s, &p, BURST, false);
+    return page_set_any_dirty(&p) ? 0 : 1;
 }
 
 static int mem_complete(vms_stream_t *s, void *opaque, vms_error_t *err)
 {
     struct mem *m = opaque;
+    struct page_set p = pages_of(m);
 
     (void)err;
     m->completes++;
-    send_pages(s, m, PAGES);
+    page_set_send(s, &p, PAGES, false);
     return 0;
 }
 
 static uint64_t mem_pending(void *opaque, bool exact)
 {
-    const struct mem *m = opaque;
-    uint64_t n = 0;
+    struct page_set p = pages_of(opaque);
 
     (void)exact;
-    for (int i = 0; i < PAGES; i++)
-        n += m->dirty[i] ? PAGE : 0;
-    return n;
+    return page_set_pending(&p, PAGE);
 }
 
 static void mem_save_cleanup(void *opaque)
@@ -121,29 +102,11 @@ static void mem_load_cleanup(void *opaque)
 static int mem_load(vms_stream_t *s, void *opaque, int version, vms_error_t *err)
 {
     struct mem *m = opaque;
+    struct page_set p = pages_of(m);
 
     m->loads++;
     m->versions_seen = version;
-    if (m->loads == 1) {
-        uint32_t n = vms_get_be32(s);
-
-        if (n != PAGES)
-            return vms_error_set(err, VMS_ERR_RANGE, 0, (int64_t)vms_stream_offset(s), "mem",
-                                 "%u pages, expected %d", n, PAGES);
-        return 0;
-    }
-    for (;;) {
-        uint32_t i = vms_get_be32(s);
-
-        if (vms_stream_error(s, err))
-            return err->code;
-        if (i == END_MARK)
-            return 0;
-        if (i >= PAGES)
-            return vms_error_set(err, VMS_ERR_RANGE, 0, (int64_t)vms_stream_offset(s), "mem",
-                                 "page %u out of range", i);
-        vms_get_buffer(s, m->data[i], PAGE);
-    }
+    return m->loads == 1 ? page_set_load_count(s, &p, err) : page_set_load(s, &p, err);
 }
 
 static const struct vms_live_ops mem_ops = {
@@ -186,24 +149,11 @@ static int legacy_load(vms_stream_t *s, void *opaque, int version, vms_error_t *
 
 static const struct vms_live_ops legacy_ops = {.save_state = legacy_save, .load_state = legacy_load};
 
-/* A described device next to them. */
-struct regs {
-    uint32_t ctrl;
-};
-
-static const struct vms_field regs_fields[] = {
-    {.name = "ctrl", .type = VMS_WT_UINT32, .offset = offsetof(struct regs, ctrl), .size = 4},
-};
-
-static const struct vms_desc regs_desc = {
-    .name = "regs", .version = 1, .min_version = 1, .size = sizeof(struct regs),
-    .fields = regs_fields, .n_fields = VMS_COUNTOF(regs_fields),
-};
-
+/* The machine: the page device, the legacy one and a described device (ctrl_regs_desc). */
 struct machine {
     struct mem mem;
     struct legacy legacy;
-    struct regs regs;
+    struct ctrl_regs regs;
 };
 
 static vms_registry_t *machine_registry(struct machine *m)
@@ -212,7 +162,7 @@ static vms_registry_t *machine_registry(struct machine *m)
 
     assert_non_null(r);
     assert_int_equal(vms_register_live(r, "mem", 0, 4, &mem_ops, &m->mem), 0);
-    assert_int_equal(vms_register(r, "regs", 0, &regs_desc, &m->regs), 0);
+    assert_int_equal(vms_register(r, "regs", 0, &ctrl_regs_desc, &m->regs), 0);
     assert_int_equal(vms_register_live(r, "legacy", 0, 2, &legacy_ops, &m->legacy), 0);
     return r;
 }
@@ -501,7 +451,7 @@ static void test_register_live_rejects(void **state)
     assert_int_equal(vms_register_live(r, "", 0, 1, &mem_ops, &m), VMS_ERR_INVAL);
     assert_int_equal(vms_register_live(r, "mem", 0, 1, &mem_ops, &m), 0);
     assert_int_equal(vms_register_live(r, "mem", 0, 1, &mem_ops, &m), VMS_ERR_EXISTS);
-    assert_int_equal(vms_register(r, "mem", 0, &regs_desc, &m), VMS_ERR_EXISTS);
+    assert_int_equal(vms_register(r, "mem", 0, &ctrl_regs_desc, &m), VMS_ERR_EXISTS);
     vms_registry_free(r);
 }
 

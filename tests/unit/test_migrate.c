@@ -5,7 +5,7 @@
  * mismatches, one-way transports. Every test is bounded by timeouts.
  *
  * The device "mem" has PAGES pages with dirty flags. Its save_iterate sends
- * dirty pages (be32 index + bytes, then be32 END_MARK) and then re-dirties
+ * dirty pages (page_records.h: be32 index + bytes, then the end mark) and then re-dirties
  * `redirty` pages, as a running guest would; redirty drops by one per
  * iteration unless `forever` is set, so a migration converges or not as the
  * test chooses.
@@ -19,10 +19,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "page_records.h"
 #include "testutil.h"
 
 enum { PAGES = 64, PAGE = 256 };
-#define END_MARK 0xffffffffu
 
 struct mem {
     uint8_t data[PAGES][PAGE];
@@ -48,38 +48,33 @@ static uint64_t now_ms(void)
     return (uint64_t)t.tv_sec * 1000u + (uint64_t)t.tv_nsec / 1000000u;
 }
 
-static uint32_t checksum(const struct mem *m)
+static struct page_set pages_of(struct mem *m)
 {
-    uint32_t h = 2166136261u;
-
-    for (int i = 0; i < PAGES; i++)
-        for (int j = 0; j < PAGE; j++)
-            h = (h ^ m->data[i][j]) * 16777619u;
-    return h;
+    return (struct page_set){.data = &m->data[0][0], .dirty = m->dirty, .pages = PAGES,
+                             .page_size = PAGE};
 }
 
+static uint32_t checksum(struct mem *m)
+{
+    struct page_set p = pages_of(m);
+
+    return page_set_checksum(&p);
+}
+
+/* The dirty pages the rate limit lets through, then the end mark. */
 static void send_dirty(vms_stream_t *s, struct mem *m)
 {
-    for (uint32_t i = 0; i < PAGES; i++) {
-        if (!m->dirty[i])
-            continue;
-        if (vms_stream_rate_limit_exceeded(s))
-            break;
-        vms_put_be32(s, i);
-        vms_put_buffer(s, m->data[i], PAGE);
-        m->dirty[i] = false;
-    }
-    vms_put_be32(s, END_MARK);
+    struct page_set p = pages_of(m);
+
+    page_set_send(s, &p, PAGES, true);
 }
 
 static int mem_setup(vms_stream_t *s, void *opaque, vms_error_t *err)
 {
-    struct mem *m = opaque;
+    struct page_set p = pages_of(opaque);
 
     (void)err;
-    for (int i = 0; i < PAGES; i++)
-        m->dirty[i] = true;
-    vms_put_be32(s, PAGES);
+    page_set_setup(s, &p);
     return 0;
 }
 
@@ -116,13 +111,10 @@ static int mem_complete(vms_stream_t *s, void *opaque, vms_error_t *err)
 
 static uint64_t mem_pending(void *opaque, bool exact)
 {
-    const struct mem *m = opaque;
-    uint64_t n = 0;
+    struct page_set p = pages_of(opaque);
 
     (void)exact;
-    for (int i = 0; i < PAGES; i++)
-        n += m->dirty[i] ? PAGE + 4 : 0;
-    return n;
+    return page_set_pending(&p, PAGE + 4);
 }
 
 static bool mem_ack_needed(void *opaque)
@@ -133,25 +125,10 @@ static bool mem_ack_needed(void *opaque)
 static int mem_load(vms_stream_t *s, void *opaque, int version, vms_error_t *err)
 {
     struct mem *m = opaque;
+    struct page_set p = pages_of(m);
 
     (void)version;
-    if (m->loads++ == 0) {
-        if (vms_get_be32(s) != PAGES)
-            return vms_error_set(err, VMS_ERR_RANGE, 0, -1, "mem", "page count");
-        return 0;
-    }
-    for (;;) {
-        uint32_t i = vms_get_be32(s);
-
-        if (vms_stream_error(s, err))
-            return err->code;
-        if (i == END_MARK)
-            break;
-        if (i >= PAGES)
-            return vms_error_set(err, VMS_ERR_RANGE, 0, -1, "mem", "page %u", i);
-        vms_get_buffer(s, m->data[i], PAGE);
-    }
-    return 0;
+    return m->loads++ == 0 ? page_set_load_count(s, &p, err) : page_set_load(s, &p, err);
 }
 
 /* END carries the source's checksum after the pages: marker 0x01, be32. */

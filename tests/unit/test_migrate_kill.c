@@ -23,10 +23,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "page_records.h"
 #include "testutil.h"
 
 enum { PAGES = 128, PAGE = 4096 };
-#define END_MARK 0xffffffffu
 
 struct dev {
     uint8_t data[PAGES][PAGE];
@@ -41,50 +41,32 @@ struct dev {
     uint32_t stamp;
 };
 
-struct regs {
-    uint32_t ctrl;
-};
-
-static const struct vms_field regs_fields[] = {
-    {.name = "ctrl", .type = VMS_WT_UINT32, .offset = offsetof(struct regs, ctrl), .size = 4},
-};
-
-static const struct vms_desc regs_desc = {
-    .name = "regs", .version = 1, .min_version = 1, .size = sizeof(struct regs),
-    .fields = regs_fields, .n_fields = VMS_COUNTOF(regs_fields),
-};
-
-static uint32_t checksum(const uint8_t (*d)[PAGE])
+static struct page_set pages_of(struct dev *d)
 {
-    uint32_t h = 2166136261u;
+    return (struct page_set){.data = &d->data[0][0], .dirty = d->dirty, .pages = PAGES,
+                             .page_size = PAGE};
+}
 
-    for (size_t i = 0; i < (size_t)PAGES * PAGE; i++)
-        h = (h ^ d[i / PAGE][i % PAGE]) * 16777619u;
-    return h;
+static uint32_t checksum(struct dev *d)
+{
+    struct page_set p = pages_of(d);
+
+    return page_set_checksum(&p);
 }
 
 static void send_dirty(vms_stream_t *s, struct dev *d, bool limited)
 {
-    for (uint32_t i = 0; i < PAGES; i++) {
-        if (!d->dirty[i])
-            continue;
-        if (limited && vms_stream_rate_limit_exceeded(s))
-            break;
-        vms_put_be32(s, i);
-        vms_put_buffer(s, d->data[i], PAGE);
-        d->dirty[i] = false;
-    }
-    vms_put_be32(s, END_MARK);
+    struct page_set p = pages_of(d);
+
+    page_set_send(s, &p, PAGES, limited);
 }
 
 static int dev_setup(vms_stream_t *s, void *opaque, vms_error_t *err)
 {
-    struct dev *d = opaque;
+    struct page_set p = pages_of(opaque);
 
     (void)err;
-    for (int i = 0; i < PAGES; i++)
-        d->dirty[i] = true;
-    vms_put_be32(s, PAGES);
+    page_set_setup(s, &p);
     return 0;
 }
 
@@ -114,41 +96,29 @@ static int dev_complete(vms_stream_t *s, void *opaque, vms_error_t *err)
     (void)err;
     send_dirty(s, d, false);
     vms_put_u8(s, 0x01); /* END: the source's checksum, taken stopped */
-    vms_put_be32(s, checksum((const uint8_t(*)[PAGE])d->data));
+    vms_put_be32(s, checksum(d));
     return 0;
 }
 
 static uint64_t dev_pending(void *opaque, bool exact)
 {
-    const struct dev *d = opaque;
-    uint64_t n = 0;
+    struct page_set p = pages_of(opaque);
 
     (void)exact;
-    for (int i = 0; i < PAGES; i++)
-        n += d->dirty[i] ? PAGE + 4 : 0;
-    return n;
+    return page_set_pending(&p, PAGE + 4);
 }
 
 static int dev_load(vms_stream_t *s, void *opaque, int version, vms_error_t *err)
 {
     struct dev *d = opaque;
+    struct page_set p = pages_of(d);
     uint8_t next;
+    int ret;
 
     (void)version;
-    if (d->loads++ == 0)
-        return vms_get_be32(s) == PAGES ? 0 : vms_error_set(err, VMS_ERR_RANGE, 0, -1, "mem",
-                                                             "page count");
-    for (;;) {
-        uint32_t i = vms_get_be32(s);
-
-        if (vms_stream_error(s, err))
-            return err->code;
-        if (i == END_MARK)
-            break;
-        if (i >= PAGES)
-            return vms_error_set(err, VMS_ERR_RANGE, 0, -1, "mem", "page %u", i);
-        vms_get_buffer(s, d->data[i], PAGE);
-    }
+    ret = d->loads++ == 0 ? page_set_load_count(s, &p, err) : page_set_load(s, &p, err);
+    if (ret || d->loads == 1)
+        return ret;
     if (vms_stream_peek(s, &next, 1, 0) == 1 && next == 0x01) { /* END's checksum */
         vms_get_u8(s);
         d->stamp = vms_get_be32(s);
@@ -188,7 +158,7 @@ static pid_t spawn_destination(bool tcp, char *uri, size_t len)
     assert_true(pid >= 0);
     if (pid == 0) {
         static struct dev d;
-        static struct regs regs;
+        static struct ctrl_regs regs;
         vms_error_t err;
         vms_registry_t *r = vms_registry_new("pc-kill");
         vms_listener_t *l;
@@ -198,7 +168,7 @@ static pid_t spawn_destination(bool tcp, char *uri, size_t len)
         close(p[0]);
         vms_error_init(&err);
         if (!r || vms_register_live(r, "mem", 0, 1, &dev_ops, &d) ||
-            vms_register(r, "regs", 0, &regs_desc, &regs))
+            vms_register(r, "regs", 0, &ctrl_regs_desc, &regs))
             _exit(3);
         l = vms_listener_open(uri, &err);
         port = l ? (tcp ? vms_listener_port(l) : 0) : -1;
@@ -212,7 +182,7 @@ static pid_t spawn_destination(bool tcp, char *uri, size_t len)
         ret = vms_incoming(r, s, NULL, &err);
         vms_stream_close(s);
         vms_listener_close(l);
-        _exit(ret == 0 && d.stamped && d.stamp == checksum((const uint8_t(*)[PAGE])d.data) &&
+        _exit(ret == 0 && d.stamped && d.stamp == checksum(&d) &&
                       regs.ctrl == 0x5a5a
                   ? 0
                   : 1);
@@ -230,7 +200,7 @@ static pid_t spawn_destination(bool tcp, char *uri, size_t len)
 
 struct source {
     struct dev dev;
-    struct regs regs;
+    struct ctrl_regs regs;
     vms_registry_t *r;
 };
 
@@ -311,7 +281,7 @@ static void kill_at_random(bool tcp)
         src.r = vms_registry_new("pc-kill");
         assert_non_null(src.r);
         assert_int_equal(vms_register_live(src.r, "mem", 0, 1, &dev_ops, &src.dev), 0);
-        assert_int_equal(vms_register(src.r, "regs", 0, &regs_desc, &src.regs), 0);
+        assert_int_equal(vms_register(src.r, "regs", 0, &ctrl_regs_desc, &src.regs), 0);
 
         /* 512 KiB and the guest's rewrites at 1 MiB/s take about a second: kill within it */
         x = x * 1103515245u + 12345u;
