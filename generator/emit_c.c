@@ -1,14 +1,13 @@
 /* emit_c.c: writes <base>.vms.h and <base>.vms.c, the descriptor tables and their shim functions. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "emit_c_live.h"
 #include "model.h"
+#include "outfile.h"
 #include "xalloc.h"
 
 
@@ -789,29 +788,17 @@ static void emit_desc(struct emitter *em, const struct vg_desc *desc)
 
 /* ---- files ---- */
 
-/*
- * Opens <outdir>/<base><ext> for writing, without truncating it: close_file()
- * cuts it to what was written. Generating over the previous output (what a
- * build does) then rewrites its cached pages in place; truncating first
- * would free megabytes of them only to allocate them again (4 of the 8.5 MB
- * tables' 5 ms of writing in tests/bench).
- */
+/* Opens <outdir>/<base><ext> for writing in place (outfile.h). */
 static FILE *open_output(const char *outdir, const char *base, const char *ext, char **path,
                          struct vg_diags *d)
 {
-    FILE *f = NULL;
-    int fd, err;
+    FILE *f;
 
     *path = malloc(strlen(outdir) + strlen(base) + strlen(ext) + 3);
     if (!*path)
         abort();
     sprintf(*path, "%s/%s%s", outdir, base, ext);
-    fd = open(*path, O_WRONLY | O_CREAT, 0666);
-    if (fd >= 0 && !(f = fdopen(fd, "w"))) {
-        err = errno;
-        close(fd);
-        errno = err;
-    }
+    f = vg_output_open(*path);
     if (!f)
         vg_error(d, (struct vg_loc){0}, "cannot write '%s': %s", *path, strerror(errno));
     return f;
@@ -932,17 +919,6 @@ static void flush_body(struct emitter *em, bool at_end)
     em->out->len = 0;
 }
 
-/* Ends the file where the writing stopped (see open_output()) and closes it. */
-static bool close_file(FILE *f, bool ok)
-{
-    off_t end;
-
-    ok = fflush(f) == 0 && ok;
-    end = ftello(f);
-    ok = end >= 0 && ftruncate(fileno(f), end) == 0 && ok;
-    return fclose(f) == 0 && ok;
-}
-
 int vg_emit_c(const struct vg_model *m, const char *header, const char *outdir, struct vg_diags *d)
 {
     char *base = vg_base_name(header), *hpath = NULL, *cpath = NULL;
@@ -967,9 +943,9 @@ int vg_emit_c(const struct vg_model *m, const char *header, const char *outdir, 
         flush_body(&em, true);
         ret = 0;
     }
-    if (h && !close_file(h, h_ok))
+    if (h && !vg_output_close(h, h_ok))
         ret = -1;
-    if (c && !close_file(c, !em.write_failed))
+    if (c && !vg_output_close(c, !em.write_failed))
         ret = -1;
     if (ret && (h || c))
         vg_error(d, (struct vg_loc){0}, "writing the generated files in '%s' failed", outdir);

@@ -13,6 +13,7 @@
 
 #include "diff.h"
 #include "model.h"
+#include "outfile.h"
 
 
 #define VMSGEN_VERSION VG_VERSION
@@ -230,7 +231,7 @@ static int write_outputs(const struct cli *cli, const char *header, const struct
 {
     char *path = output_path(cli->outdir, header, ".vms.json");
     char *base = vg_base_name(header);
-    FILE *out = fopen(path, "w");
+    FILE *out = vg_output_open(path); /* in place, as the tables */
     struct vg_json *j = NULL;
     int ret, err = 0, json_ret = -1;
 
@@ -246,7 +247,7 @@ static int write_outputs(const struct cli *cli, const char *header, const struct
         json_ret = vg_json_finish(j);
         stage_done("schema");
         err = json_ret ? errno : 0;
-        if (fclose(out) != 0 && json_ret == 0) {
+        if (!vg_output_close(out, true) && json_ret == 0) {
             json_ret = -1;
             err = errno;
         }

@@ -1,10 +1,13 @@
 # run_case.cmake: one golden generator case, run by CTest as `cmake -P`.
 #   -DVMSGEN=<vmsgen> -DCASE_DIR=<tests/golden/case> -DOUT_DIR=<scratch dir> [-DINCLUDES=a;b]
+#   [-DOVERWRITE=1]
 # Generates from CASE_DIR/input*.h into OUT_DIR, writes `vmsgen schema` of all
 # of them (pretty, as people read it) to OUT_DIR/schema.json, and compares
 # every file of CASE_DIR/expected byte for byte. With VMS_UPDATE_GOLDEN=1 in the environment
 # it rewrites expected/ instead (review the diff) and fails, so nobody commits
-# an update by accident.
+# an update by accident. With OVERWRITE=1 it first fills OUT_DIR with a longer
+# junk file under each expected name, as a previous build's output: vmsgen
+# rewrites its files in place and must cut them to the new length.
 foreach(var VMSGEN CASE_DIR OUT_DIR)
   if(NOT DEFINED ${var})
     message(FATAL_ERROR "run_case.cmake: ${var} is required")
@@ -13,6 +16,20 @@ endforeach()
 
 file(REMOVE_RECURSE "${OUT_DIR}")
 file(MAKE_DIRECTORY "${OUT_DIR}")
+if(OVERWRITE)
+  file(GLOB previous RELATIVE "${CASE_DIR}/expected" "${CASE_DIR}/expected/*")
+  foreach(f IN LISTS previous)
+    file(SIZE "${CASE_DIR}/expected/${f}" size)
+    string(REPEAT "stale output of an older build\n" 64 block)
+    set(junk "")
+    string(LENGTH "${junk}" len)
+    while(len LESS_EQUAL size)
+      string(APPEND junk "${block}")
+      string(LENGTH "${junk}" len)
+    endwhile()
+    file(WRITE "${OUT_DIR}/${f}" "${junk}")
+  endforeach()
+endif()
 set(args generate -o "${OUT_DIR}")
 foreach(dir IN LISTS INCLUDES)
   list(APPEND args -I "${dir}")
@@ -40,7 +57,7 @@ if(NOT rc EQUAL 0)
 endif()
 
 file(GLOB produced RELATIVE "${OUT_DIR}" "${OUT_DIR}/*")
-if(DEFINED ENV{VMS_UPDATE_GOLDEN} AND "$ENV{VMS_UPDATE_GOLDEN}" STREQUAL "1")
+if(DEFINED ENV{VMS_UPDATE_GOLDEN} AND "$ENV{VMS_UPDATE_GOLDEN}" STREQUAL "1" AND NOT OVERWRITE)
   file(REMOVE_RECURSE "${CASE_DIR}/expected")
   file(MAKE_DIRECTORY "${CASE_DIR}/expected")
   foreach(f IN LISTS produced)
