@@ -830,6 +830,8 @@ int vg_front_parse(const char *header, const struct vg_front_opts *opts, struct 
     if (rc != CXError_Success || !w.ctu)
         vg_error(d, (struct vg_loc){0}, "libclang could not parse '%s' (error %d)", header, (int)rc);
     else if (report_diags(w.ctu, d) == 0) {
+        if (opts && opts->stage_done)
+            opts->stage_done("libclang");
         walk(&w);
         ret = 0;
     }

@@ -115,6 +115,7 @@ struct vg_front_opts {
     const char *target;          /* --target TRIPLE or NULL */
     const char *sysroot;         /* --sysroot DIR or NULL */
     const char *resource_dir;    /* libclang builtin headers; NULL = the one baked in at build time */
+    void (*stage_done)(const char *stage); /* VMSGEN_TIMING: called when libclang's parse ends */
 };
 
 /*

