@@ -13,8 +13,10 @@
 /* The runtime descriptor layout (VMS_DESC_ABI) the emitted tables are written for. */
 #define VG_DESC_ABI 3
 
-/* vmsgen's version (--version, SARIF reports). */
-#define VG_VERSION "0.1.0"
+/* vmsgen's version (--version, SARIF reports): the project's, given by the build. */
+#ifndef VG_VERSION
+#error "VG_VERSION must be defined by the build (generator/CMakeLists.txt)"
+#endif
 
 /* Wire types; the emitter prints them as the runtime's VMS_WT_* names. */
 enum vg_wire {
