@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # bench_vmsgen.sh: times vmsgen against a clang -fsyntax-only parse of the same generated header (issue 3).
 #
-# usage: bench_vmsgen.sh BUILD_DIR [-n STRUCTS] [-m FIELDS] [-r RUNS] [-k]
+# usage: bench_vmsgen.sh BUILD_DIR [-n STRUCTS] [-m FIELDS] [-r RUNS] [-f] [-k]
 #   BUILD_DIR  a configured and built tree (vmsgen, and tests/bench/gen_header from
 #              -DVMS_BUILD_BENCH=ON); nothing is built here
 #   -n, -m     header size (default 1000 structs x 20 members)
 #   -r         runs per command, the best one counts (default 5)
+#   -f         fresh: delete vmsgen's outputs before each run (untimed), as a first build;
+#              by default each run writes over the previous one's, as a rebuild does
 #   -k         keep the scratch directory (header and generated files) and print its path
 #
 # The baseline is libclang's own floor: `clang-<ver> -fsyntax-only -x c -std=c11
@@ -19,14 +21,15 @@
 set -euo pipefail
 
 die() { echo "bench_vmsgen: $*" >&2; exit 1; }
-usage() { sed -n '4,9p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '4,11p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 [[ $# -ge 1 && $1 != -* ]] || usage
 build=$(cd "$1" 2>/dev/null && pwd) || die "no build directory '$1'"
 shift
-structs=1000 fields=20 runs=5 keep=0
-while getopts "n:m:r:k" opt; do
+structs=1000 fields=20 runs=5 keep=0 fresh=0
+while getopts "n:m:r:fk" opt; do
   case $opt in
+    f) fresh=1 ;;
     n) structs=$OPTARG ;;
     m) fields=$OPTARG ;;
     r) runs=$OPTARG ;;
@@ -109,6 +112,7 @@ for ((i = 0; i < runs; i++)); do
   time_once clang "${clang_cmd[@]}"
   all_clang+=("$elapsed")
   [[ -z $best_clang || $elapsed -lt $best_clang ]] && best_clang=$elapsed
+  [[ $fresh == 1 ]] && rm -f "$outdir"/*
   time_once vmsgen "${vmsgen_cmd[@]}"
   all_vmsgen+=("$elapsed")
   [[ -z $best_vmsgen || $elapsed -lt $best_vmsgen ]] && best_vmsgen=$elapsed
@@ -133,7 +137,8 @@ echo "header    $structs structs x $fields members: $(wc -l <"$header") lines, $
 echo "output    $base.vms.c $(wc -c <"$outdir/$base.vms.c") bytes (compiles with gcc -Wall -Wextra -Werror), $base.vms.h $(wc -c <"$outdir/$base.vms.h") bytes, $base.vms.json $(wc -c <"$outdir/$base.vms.json") bytes"
 echo "libclang  $libclang_version; baseline $clang ($clang_version)"
 echo "clang     $(ms "$best_clang") ms  (best of $runs: $clang -fsyntax-only -x c -std=c11 -D__VMSGEN__ -I<annotations> $(basename "$header"))"
-echo "vmsgen    $(ms "$best_vmsgen") ms  (best of $runs: vmsgen generate -o OUT $(basename "$header"))"
+if [[ $fresh == 1 ]]; then where="into an empty OUT"; else where="over the previous run's files"; fi
+echo "vmsgen    $(ms "$best_vmsgen") ms  (best of $runs: vmsgen generate -o OUT $(basename "$header"), $where)"
 awk -v v="$(median "${all_vmsgen[@]}")" -v c="$(median "${all_clang[@]}")" \
   'BEGIN { printf "medians   clang %.1f ms, vmsgen %.1f ms: ratio %.2f (a check on noise)\n", c / 1000, v / 1000, v / c }'
 awk -v v="$best_vmsgen" -v c="$best_clang" 'BEGIN { printf "ratio %.2f (target <= 1.5)\n", v / c }'
