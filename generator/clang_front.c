@@ -52,9 +52,10 @@ struct walker {
     const struct vg_front_opts *opts;
     bool exact_offsets;
 
-    /* files, parallel to tu->includes */
+    /* files, parallel to tu->includes, and where their lines start (built on first use) */
     CXFile *files;
-    size_t cap_files, cap_includes, last_file;
+    struct line_table *lines;
+    size_t cap_files, cap_lines, cap_includes, last_file;
 
     /* records, parallel to tu->records; hash of indexes + 1 */
     struct rec_info *recs;
@@ -72,16 +73,101 @@ struct walker {
 
 /* ---- files and locations ---- */
 
-/* The name of @f as stored in tu->includes (added if libclang did not list it). */
-static const char *file_name(struct walker *w, CXFile f)
+/*
+ * The offset at which each line of a file starts, to turn offsets into
+ * line and column. Asking libclang for the line and column of every member
+ * and annotation costs it a lookup of the location's file each time (two
+ * more per call on top of the one the offset needs); the offset alone does
+ * with one, and the rest is a binary search here.
+ */
+struct line_table {
+    size_t *starts;          /* starts[k]: offset of line k + 1 */
+    size_t n, cap;
+    size_t last;             /* the line found last: members come in source order */
+    bool built, usable;      /* usable: libclang gave the file's contents */
+};
+
+static void add_line(struct line_table *t, size_t start)
+{
+    vg_grow(&t->starts, &t->cap, t->n + 1, sizeof(*t->starts));
+    t->starts[t->n++] = start;
+}
+
+/* Lines end as clang counts them: "\n", "\r\n" or a lone "\r". */
+static void build_lines(struct line_table *t, const char *text, size_t size)
+{
+    const char *p = text, *end = text + size;
+
+    add_line(t, 0);
+    if (!memchr(text, '\r', size)) {
+        while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL)
+            add_line(t, (size_t)(++p - text));
+        return;
+    }
+    for (; p < end; p++) {
+        if (*p != '\n' && *p != '\r')
+            continue;
+        if (*p == '\r' && p + 1 < end && p[1] == '\n')
+            p++;
+        add_line(t, (size_t)(p + 1 - text));
+    }
+}
+
+/* Line and column (from 1) of byte @offset in file @index; false when its text is unknown. */
+static bool line_col(struct walker *w, size_t index, unsigned offset, unsigned *line, unsigned *col)
+{
+    struct line_table *t;
+    size_t lo = 0, hi;
+
+    if (index >= w->cap_lines) {
+        size_t old = w->cap_lines;
+
+        vg_grow(&w->lines, &w->cap_lines, index + 1, sizeof(*w->lines));
+        memset(w->lines + old, 0, (w->cap_lines - old) * sizeof(*w->lines));
+    }
+    t = &w->lines[index];
+    if (!t->built) {
+        size_t size = 0;
+        const char *text = clang_getFileContents(w->ctu, w->files[index], &size);
+
+        t->built = true;
+        t->usable = text != NULL;
+        if (text)
+            build_lines(t, text, size);
+    }
+    if (!t->usable)
+        return false;
+    /* the last line starting at or before offset: starts[lo] <= offset < starts[hi] */
+    if (t->starts[t->last] <= offset) {
+        lo = t->last;
+        while (lo + 1 < t->n && t->starts[lo + 1] <= offset && lo < t->last + 8)
+            lo++;
+    }
+    hi = t->n;
+    while (hi - lo > 1 && t->starts[lo + 1] <= offset) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (t->starts[mid] <= offset)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    t->last = lo;
+    *line = (unsigned)(lo + 1);
+    *col = (unsigned)(offset - t->starts[lo] + 1);
+    return true;
+}
+
+/* The index of @f in tu->includes (added if libclang did not list it), or SIZE_MAX for none. */
+static size_t file_index(struct walker *w, CXFile f)
 {
     struct vg_tu *tu = w->tu;
     size_t i;
 
     if (!f)
-        return NULL;
+        return SIZE_MAX;
     if (w->last_file < tu->n_includes && w->files[w->last_file] == f)
-        return tu->includes[w->last_file];
+        return w->last_file;
     for (i = 0; i < tu->n_includes; i++)
         if (w->files[i] == f || clang_File_isEqual(w->files[i], f))
             break;
@@ -93,7 +179,15 @@ static const char *file_name(struct walker *w, CXFile f)
         tu->n_includes++;
     }
     w->last_file = i;
-    return tu->includes[i];
+    return i;
+}
+
+/* The name of @f as stored in tu->includes, or NULL. */
+static const char *file_name(struct walker *w, CXFile f)
+{
+    size_t i = file_index(w, f);
+
+    return i == SIZE_MAX ? NULL : w->tu->includes[i];
 }
 
 static void on_inclusion(CXFile f, CXSourceLocation *stack, unsigned depth, CXClientData data)
@@ -127,12 +221,17 @@ static void collect_includes(struct walker *w)
 static struct vg_loc loc_of(struct walker *w, CXSourceLocation l)
 {
     struct vg_loc r = {0};
+    unsigned offset = 0;
+    size_t i;
     CXFile f;
 
-    clang_getExpansionLocation(l, &f, &r.line, &r.col, NULL);
-    r.file = file_name(w, f);
-    if (!r.file)
-        r.line = r.col = 0;
+    clang_getExpansionLocation(l, &f, NULL, NULL, &offset);
+    i = file_index(w, f);
+    if (i == SIZE_MAX)
+        return r;
+    r.file = w->tu->includes[i];
+    if (!line_col(w, i, offset, &r.line, &r.col))
+        clang_getExpansionLocation(l, NULL, &r.line, &r.col, NULL);
     return r;
 }
 
@@ -843,6 +942,9 @@ int vg_front_parse(const char *header, const struct vg_front_opts *opts, struct 
     free(owned);
     free((void *)args);
     free(w.files);
+    for (size_t i = 0; i < w.cap_lines; i++)
+        free(w.lines[i].starts);
+    free(w.lines);
     free(w.recs);
     free(w.hash);
     free(w.typedefs);
