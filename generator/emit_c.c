@@ -409,9 +409,16 @@ static void emit_field_head(struct emitter *em, const struct vg_field *f)
         put_str(out, f->c_path);
         PUT(out, "),\n");
     }
-    PUT(out, "        .size = ");
-    put_str(out, f->elem_size_c);
-    PUT(out, ",\n");
+    PUT(out, "        .size = sizeof(");
+    if (f->elem_size_deref)
+        PUT(out, "*");
+    PUT(out, "((");
+    put_str(out, em->desc->rec->c_name);
+    PUT(out, " *)0)->");
+    put_str(out, f->c_path);
+    for (unsigned i = 0; i < f->elem_size_dims; i++)
+        PUT(out, "[0]");
+    PUT(out, "),\n");
 }
 
 static void emit_field(struct emitter *em, const struct vg_field *f)

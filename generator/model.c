@@ -306,15 +306,6 @@ static struct vg_sub *add_sub(struct vg_desc *desc, const char *short_name, stru
     return s;
 }
 
-/* "sizeof(((struct W *)0)->path<suffix>)": a C size that follows the compiler's layout. */
-static char *member_size_c(const struct vg_desc *desc, const char *path, const char *prefix,
-                           const char *suffix)
-{
-    const char *parts[] = {"sizeof(", prefix, "((", desc->rec->c_name, " *)0)->", path, suffix, ")"};
-
-    return join(parts, sizeof(parts) / sizeof(parts[0]));
-}
-
 /* Starts field @f of member @m, which takes @c_path (allocated). */
 static void field_init(struct vg_field *f, const struct vg_member *m, char *c_path,
                        const struct member_ann *ma)
@@ -329,15 +320,23 @@ static void field_init(struct vg_field *f, const struct vg_member *m, char *c_pa
 }
 
 /* Innermost element type of a (multi-dimensional) array and the product of its dimensions. */
-static const struct vg_type *array_elem(const struct vg_type *t, uint64_t *num, struct vg_buf *zeros)
+static const struct vg_type *array_elem(const struct vg_type *t, uint64_t *num, unsigned *dims)
 {
     *num = 1;
+    *dims = 0;
     while (t->kind == VG_T_ARRAY) {
         *num *= t->count;
-        vg_buf_puts(zeros, "[0]");
+        (*dims)++;
         t = t->elem;
     }
     return t;
+}
+
+/* One element's size (see vg_field): what a pointer member points to (@deref), @dims indexes in. */
+static void elem_size(struct vg_field *f, bool deref, unsigned dims)
+{
+    f->elem_size_deref = deref;
+    f->elem_size_dims = dims;
 }
 
 static bool is_byte(const struct vg_type *t)
@@ -398,10 +397,10 @@ static bool apply_type_override(struct builder *b, const struct vg_member *m,
     if (w != VG_W_BUFFER && !(m->type->kind == VG_T_ARRAY && w == VG_W_UINT8)) {
         static const uint8_t sizes[] = {1, 1, 1, 2, 2, 4, 4, 8, 8, 4, 8, 8};
         uint64_t num = 1;
-        struct vg_buf z = {0};
-        const struct vg_type *elem = m->type->kind == VG_T_ARRAY ? array_elem(m->type, &num, &z)
+        unsigned dims;
+        const struct vg_type *elem = m->type->kind == VG_T_ARRAY ? array_elem(m->type, &num, &dims)
                                                                   : m->type;
-        vg_buf_free(&z);
+
         if (elem->size != sizes[w]) {
             vg_error(b->d, m->loc, "VMS_TYPE(\"%s\") on member '%s': the wire type has %u bytes "
                      "but '%s' has %llu", ma->type, m->name, sizes[w], elem->spelling,
@@ -412,8 +411,7 @@ static bool apply_type_override(struct builder *b, const struct vg_member *m,
     f->wire = (enum vg_wire)w;
     if (w == VG_W_BUFFER) {
         f->num = 1;
-        free(f->elem_size_c);
-        f->elem_size_c = member_size_c(b->desc, f->c_path, "", "");
+        elem_size(f, false, 0);
     } else if (w == VG_W_TIMER && !(m->type->kind == VG_T_INT && m->type->size == 8 &&
                                      m->type->is_signed)) {
         vg_error(b->d, m->loc, "VMS_TYPE(\"timer\") needs an int64_t member; '%s' is '%s'",
@@ -431,7 +429,7 @@ static bool classify_pointer(struct builder *b, const struct vg_member *m,
         return bad_member(b, m, "is a function pointer", "add VMS_SKIP");
     if (ma->count) {
         f->flags |= VG_F_POINTER | VG_F_VARRAY | (ma->alloc ? VG_F_ALLOC : 0);
-        f->elem_size_c = member_size_c(b->desc, f->c_path, "*", "");
+        elem_size(f, true, 0);
         if (!ma->alloc && !ma->max)
             return bad_member(b, m, "points to storage the loader cannot bound",
                               "add VMS_MAX(n) with the capacity it points to (or VMS_ALLOC)");
@@ -443,7 +441,7 @@ static bool classify_pointer(struct builder *b, const struct vg_member *m,
     }
     if (ma->deref) {
         f->flags |= VG_F_ARRAY_OF_POINTER;
-        f->elem_size_c = member_size_c(b->desc, f->c_path, "*", "");
+        elem_size(f, true, 0);
         return classify_elem(b, m, m->type->elem, f);
     }
     return bad_member(b, m, "is a pointer",
@@ -454,29 +452,28 @@ static bool classify_pointer(struct builder *b, const struct vg_member *m,
 static bool classify_array(struct builder *b, const struct vg_member *m,
                            const struct member_ann *ma, struct vg_field *f)
 {
-    struct vg_buf zeros = {0};
-    const struct vg_type *elem = array_elem(m->type, &f->num, &zeros);
+    unsigned dims;
+    const struct vg_type *elem = array_elem(m->type, &f->num, &dims);
     bool ok;
 
     if (elem->kind == VG_T_POINTER && ma->deref) {
         f->flags |= VG_F_ARRAY_OF_POINTER;
-        f->elem_size_c = member_size_c(b->desc, f->c_path, "*", zeros.s);
+        elem_size(f, true, dims);
         ok = elem->elem ? classify_elem(b, m, elem->elem, f)
                         : bad_member(b, m, "is an array of function pointers", "add VMS_SKIP");
     } else if (elem->kind == VG_T_POINTER) {
         ok = bad_member(b, m, "is an array of pointers", "add VMS_DEREF or VMS_SKIP");
     } else if (is_byte(elem) && !ma->type && !ma->count) {
         f->wire = VG_W_BUFFER; /* one copy of raw bytes, as QEMU's VMSTATE_BUFFER */
-        f->elem_size_c = member_size_c(b->desc, f->c_path, "", "");
+        elem_size(f, false, 0);
         f->num = 1;
         ok = true;
     } else {
-        f->elem_size_c = member_size_c(b->desc, f->c_path, "", zeros.s);
+        elem_size(f, false, dims);
         ok = classify_elem(b, m, elem, f);
     }
     if (ok && ma->count)
         f->flags |= VG_F_VARRAY;
-    vg_buf_free(&zeros);
     return ok;
 }
 
@@ -530,14 +527,12 @@ static bool build_field(struct builder *b, const struct vg_member *m, char *c_pa
         f.wire = VG_W_UNUSED;
         free(f.wire_name);
         f.wire_name = vg_xstrdup("unused");
-        f.elem_size_c = member_size_c(b->desc, c_path, "", "");
         ok = true;
     } else if (ma->codec_get) {
         f.wire = VG_W_CODEC;
         f.codec_get = vg_xstrdup(ma->codec_get);
         f.codec_put = vg_xstrdup(ma->codec_put);
         f.codec_type = vg_xstrdup(ma->codec_type);
-        f.elem_size_c = member_size_c(b->desc, c_path, "", "");
         ok = true;
     } else if (m->is_bitfield) {
         ok = bad_member(b, m, "is a bitfield", "add VMS_SKIP and migrate a plain copy of it");
@@ -549,10 +544,8 @@ static bool build_field(struct builder *b, const struct vg_member *m, char *c_pa
         ok = classify_array(b, m, ma, &f);
     } else if (ma->type) {
         /* VMS_TYPE decides the wire type (a long as "int64", a union or plain struct as "buffer") */
-        f.elem_size_c = member_size_c(b->desc, c_path, "", "");
         ok = true;
     } else {
-        f.elem_size_c = member_size_c(b->desc, c_path, "", "");
         ok = classify_elem(b, m, m->type, &f);
         if (ok && ma->count)
             ok = bad_member(b, m, "has VMS_COUNT but is neither an array nor a pointer",
@@ -832,7 +825,6 @@ void vg_field_clear(struct vg_field *f)
 {
     free(f->wire_name);
     free(f->c_path);
-    free(f->elem_size_c);
     vg_expr_free(f->count);
     free(f->count_path);
     vg_expr_free(f->if_expr);

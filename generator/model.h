@@ -44,7 +44,13 @@ struct vg_field {
     enum vg_wire wire;
     uint32_t flags;
     uint64_t num;             /* fixed element count (product of the dimensions), 1 for a single value */
-    char *elem_size_c;        /* C expression for one element's size: "sizeof(((struct W *)0)->x[0])" */
+    /*
+     * One element's size as C sees it, which the tables print as
+     * "sizeof(((struct W *)0)->x[0])": the member's path, "*" before it for
+     * what a pointer member points to, "[0]" after it per array dimension.
+     */
+    bool elem_size_deref;
+    unsigned elem_size_dims;
 
     struct vg_expr *count;    /* VMS_COUNT */
     char *count_path;         /* when count is a plain integer member: its C path */
