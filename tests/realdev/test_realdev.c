@@ -35,6 +35,7 @@
 #include "isa_misc.vms.h"
 #include "mc146818rtc.vms.h"
 #include "ps2.vms.h"
+#include "realdev.h"
 #include "testutil.h"
 
 #define CORPUS_STREAM VMS_DATA_DIR "/qemu-7.2/pc-i440fx-7.2-32m.mig"
@@ -43,8 +44,6 @@
 /* Objects live in a buffer followed by guard bytes that no load may touch. */
 #define GUARD_LEN 256
 #define GUARD_BYTE 0xcc
-/* Migrated members start as this pattern, so a value that was not loaded shows. */
-#define FILL_BYTE 0xa5
 
 /* ---- the corpus ---- */
 
@@ -473,16 +472,7 @@ static void check_vapic(const void *obj)
     assert_int_equal(v->rom_state_paddr, 0);
 }
 
-struct realdev {
-    const char *idstr;
-    uint32_t instance;
-    const struct vms_desc *desc;
-    size_t size;
-    void (*reset)(void *obj);
-    void (*check)(const void *obj);
-};
-
-static const struct realdev devices[] = {
+static const struct realdev base_devices[] = {
     {"i8259", 0, &vms_desc_Pic8259, sizeof(struct Pic8259), reset_pic, check_pic},
     {"i8259", 1, &vms_desc_Pic8259, sizeof(struct Pic8259), reset_pic, check_pic},
     {"dma", 0, &vms_desc_DmaCont, sizeof(struct DmaCont), reset_dma, check_dma0},
@@ -500,7 +490,23 @@ static const struct realdev devices[] = {
     {"kvm-tpr-opt", 0, &vms_desc_VapicRom, sizeof(struct VapicRom), reset_vapic, check_vapic},
 };
 
-#define N_DEVICES VMS_COUNTOF(devices)
+/* base_devices, then realdev_more (realdev_more.c): filled by setup_devices(). */
+#define MAX_DEVICES 64
+static struct realdev devices[MAX_DEVICES];
+static size_t n_devices;
+#define N_DEVICES n_devices
+
+static void setup_devices(void)
+{
+    if (VMS_COUNTOF(base_devices) + realdev_more_count > MAX_DEVICES) {
+        fprintf(stderr, "more than %d real devices\n", MAX_DEVICES);
+        exit(1);
+    }
+    memcpy(devices, base_devices, sizeof(base_devices));
+    memcpy(devices + VMS_COUNTOF(base_devices), realdev_more,
+           realdev_more_count * sizeof(*realdev_more));
+    n_devices = VMS_COUNTOF(base_devices) + realdev_more_count;
+}
 
 static const struct realdev *device(const char *idstr, uint32_t instance)
 {
@@ -754,7 +760,7 @@ static void free_all(vms_registry_t *r, void **objs)
 
 static void test_vmdesc_text(void **state)
 {
-    void *objs[N_DEVICES];
+    void *objs[MAX_DEVICES];
     vms_registry_t *r;
     uint8_t *bytes;
     size_t len, at;
@@ -805,7 +811,7 @@ static void test_vmdesc_text(void **state)
 /* The stream of all devices loads back into new objects and saves to the same bytes. */
 static void test_registry_roundtrip(void **state)
 {
-    void *objs[N_DEVICES], *copies[N_DEVICES];
+    void *objs[MAX_DEVICES], *copies[MAX_DEVICES];
     vms_registry_t *r, *r2;
     uint8_t *bytes, *again;
     size_t len, len2;
@@ -1392,5 +1398,6 @@ int main(void)
         cmocka_unit_test(test_other_subsections),
     };
 
+    setup_devices();
     return cmocka_run_group_tests(tests, load_corpus, free_corpus);
 }
