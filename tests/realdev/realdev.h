@@ -21,6 +21,13 @@ struct realdev {
     size_t size;
     void (*reset)(void *obj);
     void (*check)(const void *obj);
+    /*
+     * Payload lengths, besides the whole, at which a truncated corpus payload
+     * still loads: the end of the fields or of a subsection, where the end of
+     * the stream reads as "no more subsections" (none when n_ok_cuts is 0).
+     */
+    const size_t *ok_cuts;
+    size_t n_ok_cuts;
 };
 
 /* The devices of realdev_more.c, appended to those of test_realdev.c. */

@@ -473,21 +473,23 @@ static void check_vapic(const void *obj)
 }
 
 static const struct realdev base_devices[] = {
-    {"i8259", 0, &vms_desc_Pic8259, sizeof(struct Pic8259), reset_pic, check_pic},
-    {"i8259", 1, &vms_desc_Pic8259, sizeof(struct Pic8259), reset_pic, check_pic},
-    {"dma", 0, &vms_desc_DmaCont, sizeof(struct DmaCont), reset_dma, check_dma0},
-    {"dma", 1, &vms_desc_DmaCont, sizeof(struct DmaCont), reset_dma, check_dma1},
-    {"hpet", 0, &vms_desc_Hpet, sizeof(struct Hpet), reset_hpet, check_hpet},
-    {"mc146818rtc", 0, &vms_desc_Rtc, sizeof(struct Rtc), reset_rtc, check_rtc},
-    {"i8254", 0, &vms_desc_Pit, sizeof(struct Pit), reset_pit, check_pit},
-    {"ps2kbd", 0, &vms_desc_Ps2Kbd, sizeof(struct Ps2Kbd), reset_ps2kbd, check_ps2kbd},
-    {"ps2mouse", 0, &vms_desc_Ps2Mouse, sizeof(struct Ps2Mouse), reset_ps2mouse, check_ps2mouse},
-    {"ioapic", 0, &vms_desc_IoApic, sizeof(struct IoApic), reset_ioapic, check_ioapic},
+    {"i8259", 0, &vms_desc_Pic8259, sizeof(struct Pic8259), reset_pic, check_pic, NULL, 0},
+    {"i8259", 1, &vms_desc_Pic8259, sizeof(struct Pic8259), reset_pic, check_pic, NULL, 0},
+    {"dma", 0, &vms_desc_DmaCont, sizeof(struct DmaCont), reset_dma, check_dma0, NULL, 0},
+    {"dma", 1, &vms_desc_DmaCont, sizeof(struct DmaCont), reset_dma, check_dma1, NULL, 0},
+    {"hpet", 0, &vms_desc_Hpet, sizeof(struct Hpet), reset_hpet, check_hpet, NULL, 0},
+    {"mc146818rtc", 0, &vms_desc_Rtc, sizeof(struct Rtc), reset_rtc, check_rtc, NULL, 0},
+    {"i8254", 0, &vms_desc_Pit, sizeof(struct Pit), reset_pit, check_pit, NULL, 0},
+    {"ps2kbd", 0, &vms_desc_Ps2Kbd, sizeof(struct Ps2Kbd), reset_ps2kbd, check_ps2kbd, NULL, 0},
+    {"ps2mouse", 0, &vms_desc_Ps2Mouse, sizeof(struct Ps2Mouse),
+     reset_ps2mouse, check_ps2mouse, NULL, 0},
+    {"ioapic", 0, &vms_desc_IoApic, sizeof(struct IoApic), reset_ioapic, check_ioapic, NULL, 0},
     {"globalstate", 0, &vms_desc_GlobalState, sizeof(struct GlobalState), reset_globalstate,
-     check_globalstate},
-    {"pcspk", 0, &vms_desc_PcSpk, sizeof(struct PcSpk), reset_pcspk, check_pcspk},
-    {"port92", 0, &vms_desc_Port92, sizeof(struct Port92), reset_port92, check_port92},
-    {"kvm-tpr-opt", 0, &vms_desc_VapicRom, sizeof(struct VapicRom), reset_vapic, check_vapic},
+     check_globalstate, NULL, 0},
+    {"pcspk", 0, &vms_desc_PcSpk, sizeof(struct PcSpk), reset_pcspk, check_pcspk, NULL, 0},
+    {"port92", 0, &vms_desc_Port92, sizeof(struct Port92), reset_port92, check_port92, NULL, 0},
+    {"kvm-tpr-opt", 0, &vms_desc_VapicRom, sizeof(struct VapicRom),
+     reset_vapic, check_vapic, NULL, 0},
 };
 
 /* base_devices, then realdev_more (realdev_more.c): filled by setup_devices(). */
@@ -697,7 +699,8 @@ static void test_truncations(void **state)
         size_t used;
         void *obj = load_device(dev, &sec, &used);
 
-        check_truncations(dev, (int)sec.version, corpus.data + sec.payload, used, NULL, 0);
+        check_truncations(dev, (int)sec.version, corpus.data + sec.payload, used, dev->ok_cuts,
+                          dev->n_ok_cuts);
         free(obj);
     }
 }
