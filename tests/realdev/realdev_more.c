@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "fdc.vms.h"
 #include "fw_cfg.vms.h"
 #include "pc_board.vms.h"
 #include "pckbd.vms.h"
@@ -143,6 +144,69 @@ static void check_pckbd(const void *obj)
     assert_int_equal(k->outport, 0x03); /* not migrated: kept */
 }
 
+/* ---- fdc.h ---- */
+
+static void reset_fdc(void *obj)
+{
+    struct FdCtrlIsa *isa = obj;
+    struct FdCtrl *s = &isa->state;
+
+    s->fifo_size = FD_SECTOR_LEN;
+    memset(s->fifo_storage, FILL_BYTE, sizeof(s->fifo_storage));
+    s->fifo = s->fifo_storage;
+    s->num_floppies = FD_MAX_DRIVES;
+    s->reset_sensei = 0;
+    s->result_timer = -1;
+    s->phase = FD_PHASE_COMMAND;
+    s->check_media_rate = true; /* the default of pc-i440fx-7.2 */
+    s->irq = NULL;
+    for (size_t i = 0; i < FD_MAX_DRIVES; i++) {
+        s->drives[i].media_changed = 1;
+        s->drives[i].perpendicular = 0;
+        s->drives[i].has_backend = false; /* no -fda/-fdb in the corpus */
+        s->drives[i].check_media_rate = s->check_media_rate;
+        s->drives[i].fdctrl = s;
+        s->drives[i].blk = NULL;
+    }
+    isa->iobase = 0x3f0;
+    isa->irq = 6;
+    isa->dma = 2;
+}
+
+static void check_fdc(const void *obj)
+{
+    const struct FdCtrl *s = &((const struct FdCtrlIsa *)obj)->state;
+
+    assert_int_equal(s->sra, 0x40);         /* "fdc (22)".state.sra = "0x40" */
+    assert_int_equal(s->srb, 0xc0);         /* "fdc (22)".state.srb = "0xc0" */
+    assert_int_equal(s->dor_vmstate, 0x0c); /* "fdc (22)".state.dor_vmstate = "0x0c" */
+    assert_int_equal(s->msr, 0x80);         /* "fdc (22)".state.msr = "0x80" */
+    assert_int_equal(s->status0, 0);
+    assert_ptr_equal(s->fifo, s->fifo_storage); /* loaded in place */
+    for (size_t i = 0; i < FD_SECTOR_LEN; i++)
+        assert_int_equal(s->fifo[i], 0);    /* "fdc (22)".state.fifo: 512 x "0x00" */
+    assert_int_equal(s->data_pos, 0);
+    assert_int_equal(s->data_len, 1);       /* "fdc (22)".state.data_len = "0x00000001" */
+    assert_int_equal(s->config, 0x60);      /* "fdc (22)".state.config = "0x60" */
+    assert_int_equal(s->num_floppies, 2);   /* "fdc (22)".state.num_floppies = "0x02" */
+    for (size_t i = 0; i < FD_MAX_DRIVES; i++) {
+        /* "fdc (22)".state.drives[i]: head, track, sect "0x00", "fdrive/media_rate" */
+        assert_int_equal(s->drives[i].head, 0);
+        assert_int_equal(s->drives[i].track, 0);
+        assert_int_equal(s->drives[i].sect, 0);
+        assert_int_equal(s->drives[i].media_rate, 0);
+        assert_int_equal(s->drives[i].media_changed, 1); /* no subsection: kept */
+    }
+    assert_int_equal(s->result_timer, -1); /* no "fdc/result_timer": kept */
+    assert_int_equal(s->phase, FD_PHASE_COMMAND);
+}
+
+/*
+ * fdc: 539 bytes of the state's own fields, then each drive's 3 bytes and its
+ * 24-byte "fdrive/media_rate"; the stream may end after drive 1's fields.
+ */
+static const size_t fdc_cuts[] = {539 + 3 + 24 + 3};
+
 /* fw_cfg: its 6 bytes of fields, then "fw_cfg/dma" (24 bytes) and "fw_cfg/acpi_mr" */
 static const size_t fw_cfg_cuts[] = {6, 6 + 24};
 /* pckbd: the 4 bytes of the nested state's fields, then "pckbd/extended_state" */
@@ -161,6 +225,7 @@ const struct realdev realdev_more[] = {
      fw_cfg_cuts, 2},
     {"pckbd", 0, &vms_desc_IsaKbd, sizeof(struct IsaKbd), reset_pckbd, check_pckbd,
      pckbd_cuts, 1},
+    {"fdc", 0, &vms_desc_FdCtrlIsa, sizeof(struct FdCtrlIsa), reset_fdc, check_fdc, fdc_cuts, 1},
 };
 
 const size_t realdev_more_count = sizeof(realdev_more) / sizeof(realdev_more[0]);

@@ -5,7 +5,7 @@
 # <gen_dir>/<base>.vms.{c,h}; sets <out_sources> to the generated .c files.
 set(VMS_REALDEV_DIR ${CMAKE_CURRENT_LIST_DIR})
 set(VMS_REALDEV_HEADERS i8259.h i8257.h hpet.h mc146818rtc.h i8254.h ps2.h ioapic.h globalstate.h
-    isa_misc.h pc_board.h fw_cfg.h pckbd.h)
+    isa_misc.h pc_board.h fw_cfg.h pckbd.h fdc.h)
 
 function(vms_realdev_tables out_sources gen_dir)
   set(sources)
