@@ -18,6 +18,7 @@
 #include "fw_cfg.vms.h"
 #include "pc_board.vms.h"
 #include "pckbd.vms.h"
+#include "pci.vms.h"
 #include "realdev.h"
 
 /* ---- pc_board.h ---- */
@@ -201,6 +202,100 @@ static void check_fdc(const void *obj)
     assert_int_equal(s->phase, FD_PHASE_COMMAND);
 }
 
+/* ---- pci.h ---- */
+
+/*
+ * A conventional PCI device as QEMU creates it: its identity in the
+ * configuration space, and the bytes a load compares (QEMU's cmask: vendor,
+ * device, the capability-list status bit, revision, class, header type and
+ * capability pointer); nothing writable by the guest is compared. The rest
+ * of the configuration space keeps FILL_BYTE until the load.
+ */
+static void reset_pci_device(struct PciDevice *d, uint16_t vendor, uint16_t device,
+                             uint8_t revision, uint16_t class_id, uint8_t header)
+{
+    static const uint8_t compared[][2] = {
+        {0x00, 0xff}, {0x01, 0xff}, {0x02, 0xff}, {0x03, 0xff}, {0x06, 0x10}, {0x08, 0xff},
+        {0x09, 0xff}, {0x0a, 0xff}, {0x0b, 0xff}, {0x0e, 0xff}, {0x34, 0xff},
+    };
+
+    d->version_id = 2;
+    d->is_express = false;
+    memset(d->cmask, 0, sizeof(d->cmask));
+    memset(d->wmask, 0, sizeof(d->wmask));
+    memset(d->w1cmask, 0, sizeof(d->w1cmask));
+    for (size_t i = 0; i < sizeof(compared) / sizeof(compared[0]); i++)
+        d->cmask[compared[i][0]] = compared[i][1];
+    d->wmask[0x04] = 0xff; /* the command register, for instance */
+    d->config[0x00] = (uint8_t)vendor;
+    d->config[0x01] = (uint8_t)(vendor >> 8);
+    d->config[0x02] = (uint8_t)device;
+    d->config[0x03] = (uint8_t)(device >> 8);
+    d->config[0x06] = 0x00; /* no capability list */
+    d->config[0x08] = revision;
+    d->config[0x09] = 0x00;
+    d->config[0x0a] = (uint8_t)class_id;
+    d->config[0x0b] = (uint8_t)(class_id >> 8);
+    d->config[0x0e] = header;
+    d->config[0x34] = 0x00;
+}
+
+static void reset_i440fx(void *obj)
+{
+    /* Intel 82441FX, revision 2, a host bridge (class 0x0600) */
+    reset_pci_device(&((struct I440fx *)obj)->parent_obj, 0x8086, 0x1237, 0x02, 0x0600, 0x00);
+}
+
+static void reset_piix3(void *obj)
+{
+    struct Piix3 *p = obj;
+
+    /* Intel 82371SB function 0, an ISA bridge (class 0x0601), multi-function */
+    reset_pci_device(&p->dev, 0x8086, 0x7000, 0x00, 0x0601, 0x80);
+    p->rcr = 0;
+}
+
+static void check_pci_device(const struct PciDevice *d, const uint8_t head[16])
+{
+    assert_int_equal(d->version_id, 2); /* ".version_id" = "0x00000002" */
+    assert_memory_equal(d->config, head, 16);
+    /* "f4 1a 00 11" at 0x2c: the subsystem ids QEMU's PC gives every device */
+    assert_int_equal(d->config[0x2c], 0xf4);
+    assert_int_equal(d->config[0x2f], 0x11);
+    for (size_t i = 0; i < PCI_NUM_PINS; i++)
+        assert_int_equal(d->irq_state[i], 0); /* ".irq_state" = "00 00 ..." */
+    assert_int_equal(d->express_config[0], FILL_BYTE); /* a conventional device: not sent */
+}
+
+static void check_i440fx(const void *obj)
+{
+    /* "0000:00:00.0/I440FX (11)".parent_obj."config[0]" = "86 80 37 12 00 00 00 00 02 00 ..." */
+    static const uint8_t head[16] = {0x86, 0x80, 0x37, 0x12, 0x00, 0x00, 0x00, 0x00,
+                                     0x02, 0x00, 0x00, 0x06, 0x00, 0x00, 0x00, 0x00};
+    const struct I440fx *h = obj;
+
+    check_pci_device(&h->parent_obj, head);
+    assert_int_equal(h->parent_obj.config[0x57], 0x04); /* "... 04 ..." at 0x57 (PAM) */
+    assert_int_equal(h->smm_enabled[0], FILL_BYTE);     /* ".unused": skipped */
+}
+
+static void check_piix3(const void *obj)
+{
+    /* "0000:00:01.0/PIIX3 (14)".dev."config[0]": "86 80 00 70 00 00 00 02 00 00 01 06 00 00 80" */
+    static const uint8_t head[16] = {0x86, 0x80, 0x00, 0x70, 0x00, 0x00, 0x00, 0x02,
+                                     0x00, 0x00, 0x01, 0x06, 0x00, 0x00, 0x80, 0x00};
+    const struct Piix3 *p = obj;
+
+    check_pci_device(&p->dev, head);
+    /* "4d 00 03 00" at 0x4c, then the PIRQ routing "80 80 80 80" at 0x60 */
+    assert_int_equal(p->dev.config[0x4c], 0x4d);
+    assert_int_equal(p->dev.config[0x60], 0x80);
+    assert_int_equal(p->dev.config[0x63], 0x80);
+    for (size_t i = 0; i < PIIX_NUM_PIRQS; i++)
+        assert_int_equal(p->pci_irq_levels_vmstate[i], 0); /* ".pci_irq_levels_vmstate" */
+    assert_int_equal(p->rcr, 0); /* no "PIIX3/rcr": kept */
+}
+
 /*
  * fdc: 539 bytes of the state's own fields, then each drive's 3 bytes and its
  * 24-byte "fdrive/media_rate"; the stream may end after drive 1's fields.
@@ -226,6 +321,10 @@ const struct realdev realdev_more[] = {
     {"pckbd", 0, &vms_desc_IsaKbd, sizeof(struct IsaKbd), reset_pckbd, check_pckbd,
      pckbd_cuts, 1},
     {"fdc", 0, &vms_desc_FdCtrlIsa, sizeof(struct FdCtrlIsa), reset_fdc, check_fdc, fdc_cuts, 1},
+    {"0000:00:00.0/I440FX", 0, &vms_desc_I440fx, sizeof(struct I440fx), reset_i440fx, check_i440fx,
+     NULL, 0},
+    {"0000:00:01.0/PIIX3", 0, &vms_desc_Piix3, sizeof(struct Piix3), reset_piix3, check_piix3,
+     NULL, 0},
 };
 
 const size_t realdev_more_count = sizeof(realdev_more) / sizeof(realdev_more[0]);
