@@ -34,4 +34,20 @@ struct realdev {
 extern const struct realdev realdev_more[];
 extern const size_t realdev_more_count;
 
+/*
+ * One byte of a device's corpus payload changed, and what loading it must
+ * give: 0 (the change is one the device accepts) or the VMS_ERR_* code, with
+ * @message in the error (NULL: any message).
+ */
+struct realdev_patch {
+    const char *idstr;
+    size_t at;
+    uint8_t value;
+    int code;
+    const char *message;
+};
+
+extern const struct realdev_patch realdev_patches[];
+extern const size_t realdev_patch_count;
+
 #endif

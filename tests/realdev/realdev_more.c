@@ -328,3 +328,29 @@ const struct realdev realdev_more[] = {
 };
 
 const size_t realdev_more_count = sizeof(realdev_more) / sizeof(realdev_more[0]);
+
+/* Offsets in the PCI payloads: version_id (4 bytes), then the 256 config bytes, then irq_state. */
+#define PCI_AT_CONFIG 4
+#define PCI_AT_IRQ_STATE (4 + PCI_CONFIG_SPACE_SIZE)
+
+const struct realdev_patch realdev_patches[] = {
+    /* "int32 le": the source's PCI state version may not exceed ours (2) */
+    {"0000:00:00.0/I440FX", 3, 0x03, VMS_ERR_RANGE, "version 3 is not in 0..2"},
+    /* "pci config": the device id, the header type are read-only and compared */
+    {"0000:00:00.0/I440FX", PCI_AT_CONFIG + 0x02, 0x38, VMS_ERR_CHECK, "config byte 0x2 "},
+    {"0000:00:00.0/I440FX", PCI_AT_CONFIG + 0x0e, 0x80, VMS_ERR_CHECK, "config byte 0xe "},
+    {"0000:00:01.0/PIIX3", PCI_AT_CONFIG + 0x03, 0x71, VMS_ERR_CHECK, "config byte 0x3 "},
+    /* ... the command register is the guest's to write: accepted */
+    {"0000:00:00.0/I440FX", PCI_AT_CONFIG + 0x04, 0x07, 0, NULL},
+    /* "pci irq state": a pin's level is 0 or 1 */
+    {"0000:00:00.0/I440FX", PCI_AT_IRQ_STATE + 3, 0x02, VMS_ERR_RANGE, "pin 0 has level 2"},
+    {"0000:00:01.0/PIIX3", PCI_AT_IRQ_STATE + 15, 0x01, 0, NULL},
+    /* VMS_EQUAL: the bus's line count, the mouse queue's size, the number of drives */
+    {"PCIBUS", 3, 0x05, VMS_ERR_CHECK, NULL},
+    {"vmmouse", 2, 0x05, VMS_ERR_CHECK, NULL},
+    {"fdc", 538, 0x01, VMS_ERR_CHECK, NULL},
+    /* vmmouse: no more queued words than the queue holds (0x0500 > 1024) */
+    {"vmmouse", 4 + 4 * VMMOUSE_QUEUE_SIZE, 0x05, VMS_ERR_CHECK, "VMS_RANGE(0, 1024)"},
+};
+
+const size_t realdev_patch_count = sizeof(realdev_patches) / sizeof(realdev_patches[0]);

@@ -1006,6 +1006,61 @@ static void test_hpet_hostile_stream(void **state)
     free(payload);
 }
 
+/* ---- one byte changed: what the device accepts and what it refuses ---- */
+
+static void test_patched_payloads(void **state)
+{
+    bool atomic = atomic_supported();
+
+    (void)state;
+    for (size_t i = 0; i < realdev_patch_count; i++) {
+        const struct realdev_patch *p = &realdev_patches[i];
+        const struct realdev *dev = device(p->idstr, 0);
+        struct section sec;
+        size_t len, used;
+        void *cur = load_device(dev, &sec, &len);
+        uint8_t *bytes = malloc(len);
+        void *obj = new_object(dev);
+        void *before = malloc(dev->size);
+        vms_error_t err;
+        char buf[1024];
+        int rc;
+
+        assert_non_null(bytes);
+        assert_non_null(before);
+        assert_true(p->at < len);
+        memcpy(bytes, corpus.data + sec.payload, len);
+        if (bytes[p->at] == p->value)
+            fail_msg("%s: byte %zu is 0x%02x already", p->idstr, p->at, p->value);
+        bytes[p->at] = p->value;
+        memcpy(before, obj, dev->size);
+        rc = load_bytes(dev->desc, obj, (int)sec.version, bytes, len,
+                        atomic ? VMS_LOAD_ATOMIC : 0, &used, &err);
+        if (rc != p->code)
+            fail_msg("%s with byte %zu = 0x%02x: result %d, expected %d (%s)", p->idstr, p->at,
+                     p->value, rc, p->code, vms_error_format(&err, buf, sizeof(buf)));
+        if (p->code == 0) {
+            size_t saved_len;
+            uint8_t *saved = save_bytes(dev->desc, obj, (int)sec.version, &saved_len);
+
+            assert_int_equal(used, len);
+            assert_bytes_equal(saved, saved_len, bytes, len);
+            free(saved);
+        } else {
+            assert_int_equal(err.code, p->code);
+            if (p->message)
+                assert_contains(err.message, p->message);
+            if (atomic && memcmp(before, obj, dev->size) != 0)
+                fail_msg("%s: the refused atomic load changed the object", p->idstr);
+        }
+        assert_guard_intact(dev, obj);
+        free(before);
+        free(obj);
+        free(bytes);
+        free(cur);
+    }
+}
+
 /* ---- older stream versions: VMS_SINCE and VMS_DEFAULT on real devices ---- */
 
 /* @len bytes at @b without the @n bytes at @at: a malloc'd copy. */
@@ -1394,6 +1449,7 @@ int main(void)
         cmocka_unit_test(test_pcspk_needed),
         cmocka_unit_test(test_hpet_hostile_count),
         cmocka_unit_test(test_hpet_hostile_stream),
+        cmocka_unit_test(test_patched_payloads),
         cmocka_unit_test(test_older_versions),
         cmocka_unit_test(test_bad_versions),
         cmocka_unit_test(test_hpet_subsections),
