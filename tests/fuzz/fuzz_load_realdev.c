@@ -1,7 +1,8 @@
 /*
  * fuzz_load_realdev.c: libFuzzer target for vms_load / vms_load_flags with
  * the tables vmsgen generates for real QEMU devices (tests/realdev: i8259,
- * i8257, HPET, RTC, PIT, PS/2, IOAPIC, fw_cfg, i8042, floppy, ...).
+ * i8257, HPET, RTC, PIT, PS/2, IOAPIC, fw_cfg, i8042, floppy, PCI bridges,
+ * PIIX4 power management, ...).
  *
  * The first byte picks the device (and, bit 7, an atomic load); the rest is
  * its section payload. The object has exactly the device's size, so ASan
@@ -20,6 +21,7 @@
 
 #include <vms/vms.h>
 
+#include "acpi_piix4.vms.h"
 #include "fdc.vms.h"
 #include "fw_cfg.vms.h"
 #include "globalstate.vms.h"
@@ -32,6 +34,7 @@
 #include "mc146818rtc.vms.h"
 #include "pc_board.vms.h"
 #include "pckbd.vms.h"
+#include "pci.vms.h"
 #include "ps2.vms.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -56,6 +59,18 @@ static void prepare_fdc(void *obj)
     s->fifo_size = FD_SECTOR_LEN;
     s->fifo = s->fifo_storage;
     s->num_floppies = FD_MAX_DRIVES;
+}
+
+static void prepare_piix4_pm(void *obj)
+{
+    struct Piix4Pm *s = obj;
+
+    s->gpe.sts = &s->gpe_sts;
+    s->gpe.en = &s->gpe_en;
+    s->acpi_memory_hotplug.devs = NULL;
+    s->acpi_memory_hotplug.dev_count = 0;
+    s->cpuhp_state.devs = NULL;
+    s->cpuhp_state.dev_count = 0;
 }
 
 static void prepare_vmmouse(void *obj)
@@ -89,6 +104,9 @@ static const struct {
     {&vms_desc_FwCfg, sizeof(struct FwCfg), NULL},
     {&vms_desc_IsaKbd, sizeof(struct IsaKbd), NULL},
     {&vms_desc_FdCtrlIsa, sizeof(struct FdCtrlIsa), prepare_fdc},
+    {&vms_desc_I440fx, sizeof(struct I440fx), NULL},
+    {&vms_desc_Piix3, sizeof(struct Piix3), NULL},
+    {&vms_desc_Piix4Pm, sizeof(struct Piix4Pm), prepare_piix4_pm},
 };
 
 #define N_DEVICES (sizeof(devices) / sizeof(devices[0]))

@@ -50,4 +50,7 @@ struct realdev_patch {
 extern const struct realdev_patch realdev_patches[];
 extern const size_t realdev_patch_count;
 
+/* cmocka tests of realdev_more.c that need no corpus */
+void test_piix4_pm_bus0_status(void **state);
+
 #endif

@@ -12,8 +12,10 @@
 #include <cmocka.h>
 
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "acpi_piix4.vms.h"
 #include "fdc.vms.h"
 #include "fw_cfg.vms.h"
 #include "pc_board.vms.h"
@@ -296,6 +298,72 @@ static void check_piix3(const void *obj)
     assert_int_equal(p->rcr, 0); /* no "PIIX3/rcr": kept */
 }
 
+/* ---- acpi_piix4.h ---- */
+
+static void reset_piix4_pm(void *obj)
+{
+    struct Piix4Pm *s = obj;
+
+    /* Intel 82371AB function 3, a bridge (class 0x0680), revision 3 */
+    reset_pci_device(&s->parent_obj, 0x8086, 0x7113, 0x03, 0x0680, 0x00);
+    s->apm.callback = NULL;
+    s->smb.smbus = NULL;
+    s->gpe_sts = 0xa5a5;
+    s->gpe_en = 0xa5a5;
+    s->gpe.sts = &s->gpe_sts;
+    s->gpe.en = &s->gpe_en;
+    s->gpe.len = 4;
+    for (size_t i = 0; i < ACPI_PCIHP_MAX_HOTPLUG_BUS; i++)
+        s->acpi_pci_hotplug.acpi_pcihp_pci_status[i].hotplug_enable = i == 0 ? ~0u : 0;
+    s->acpi_memory_hotplug.devs = NULL;
+    s->acpi_memory_hotplug.is_enabled = true; /* the default of PIIX4_PM */
+    s->acpi_memory_hotplug.dev_count = 0;     /* no -m slots= in the corpus */
+    s->cpuhp_state.selector = 0;
+    s->cpuhp_state.command = 0;
+    s->cpuhp_state.devs = NULL;
+    s->cpuhp_state.dev_count = 0;
+    s->use_acpi_hotplug_bridge = true; /* the defaults of pc-i440fx-7.2 */
+    s->acpi_index_migrated = true;
+    s->smb_migrated = true;
+    s->cpu_hotplug_legacy = true;     /* until the guest switches to the new interface */
+}
+
+static void check_piix4_pm(const void *obj)
+{
+    /* "0000:00:01.3/piix4_pm (30)".parent_obj."config[0]" = "86 80 13 71 00 00 80 02 03 00 80 06 ..." */
+    static const uint8_t head[16] = {0x86, 0x80, 0x13, 0x71, 0x00, 0x00, 0x80, 0x02,
+                                     0x03, 0x00, 0x80, 0x06, 0x00, 0x00, 0x00, 0x00};
+    const struct Piix4Pm *s = obj;
+
+    check_pci_device(&s->parent_obj, head);
+    assert_int_equal(s->pm1_evt_sts, 0x0001); /* "ar.pm1.evt.sts" = "0x0001" */
+    assert_int_equal(s->pm1_evt_en, 0);
+    assert_int_equal(s->pm1_cnt, 0);
+    assert_int_equal(s->apm.apmc, 0);         /* "apm": every field "0x00" */
+    assert_int_equal(s->smb.smb_auxctl, 0x02); /* "smb".smb_auxctl = "0x02" */
+    assert_int_equal(s->smb.smb_index, 0);
+    assert_int_equal(s->smb.smb_data[31], 0);
+    assert_false(s->smb.i2c_enable);          /* "smb".i2c_enable = false */
+    assert_true(s->smb.op_done);              /* "smb".op_done = true */
+    assert_int_equal(s->tmr_timer, -1);       /* "ar.tmr.timer" = "ff ff ff ff ff ff ff ff" */
+    assert_int_equal(s->tmr_overflow_time, 0);
+    assert_int_equal(s->gpe_sts, 0);          /* "ar.gpe".sts, through the pointer */
+    assert_int_equal(s->gpe_en, 0);
+    assert_int_equal(s->acpi_pci_hotplug.hotplug_select, 0);
+    for (size_t i = 0; i < ACPI_PCIHP_MAX_HOTPLUG_BUS; i++) {
+        /* "acpi_pci_hotplug.acpi_pcihp_pci_status": 256 times {"up": 0, "down": 0} */
+        assert_int_equal(s->acpi_pci_hotplug.acpi_pcihp_pci_status[i].up, 0);
+        assert_int_equal(s->acpi_pci_hotplug.acpi_pcihp_pci_status[i].down, 0);
+    }
+    assert_int_equal(s->acpi_pci_hotplug.acpi_index, 0);
+    /* "piix4_pm/memhp".acpi_memory_hotplug.selector = "0x00000000" */
+    assert_int_equal(s->acpi_memory_hotplug.selector, 0);
+    assert_int_equal(s->bus0_status.up, FILL_BYTE * 0x01010101u); /* not sent with the bridge */
+}
+
+/* piix4_pm: 2408 bytes of fields, then the 24 bytes of "piix4_pm/memhp" */
+static const size_t piix4_pm_cuts[] = {2408};
+
 /*
  * fdc: 539 bytes of the state's own fields, then each drive's 3 bytes and its
  * 24-byte "fdrive/media_rate"; the stream may end after drive 1's fields.
@@ -325,6 +393,8 @@ const struct realdev realdev_more[] = {
      NULL, 0},
     {"0000:00:01.0/PIIX3", 0, &vms_desc_Piix3, sizeof(struct Piix3), reset_piix3, check_piix3,
      NULL, 0},
+    {"0000:00:01.3/piix4_pm", 0, &vms_desc_Piix4Pm, sizeof(struct Piix4Pm), reset_piix4_pm,
+     check_piix4_pm, piix4_pm_cuts, 1},
 };
 
 const size_t realdev_more_count = sizeof(realdev_more) / sizeof(realdev_more[0]);
@@ -340,6 +410,7 @@ const struct realdev_patch realdev_patches[] = {
     {"0000:00:00.0/I440FX", PCI_AT_CONFIG + 0x02, 0x38, VMS_ERR_CHECK, "config byte 0x2 "},
     {"0000:00:00.0/I440FX", PCI_AT_CONFIG + 0x0e, 0x80, VMS_ERR_CHECK, "config byte 0xe "},
     {"0000:00:01.0/PIIX3", PCI_AT_CONFIG + 0x03, 0x71, VMS_ERR_CHECK, "config byte 0x3 "},
+    {"0000:00:01.3/piix4_pm", PCI_AT_CONFIG + 0x0b, 0x01, VMS_ERR_CHECK, "config byte 0xb "},
     /* ... the command register is the guest's to write: accepted */
     {"0000:00:00.0/I440FX", PCI_AT_CONFIG + 0x04, 0x07, 0, NULL},
     /* "pci irq state": a pin's level is 0 or 1 */
@@ -354,3 +425,58 @@ const struct realdev_patch realdev_patches[] = {
 };
 
 const size_t realdev_patch_count = sizeof(realdev_patches) / sizeof(realdev_patches[0]);
+
+/*
+ * The PIIX4 without the hotplug bridge (older machine types): bus 0's
+ * bitmaps travel alone, under their pre-1.7 name, from our copy of them
+ * (the hooks of realdev_hooks.c), and none of the other hotplug fields.
+ */
+void test_piix4_pm_bus0_status(void **state)
+{
+    struct Piix4Pm *src = calloc(1, sizeof(*src)), *dst = calloc(1, sizeof(*dst));
+    struct Piix4Pm *with_bridge = calloc(1, sizeof(*with_bridge));
+    vms_stream_t *out = vms_stream_mem_writer(), *in;
+    const uint8_t *bytes;
+    size_t len, bridge_len;
+    vms_error_t err;
+
+    (void)state;
+    assert_non_null(src);
+    assert_non_null(dst);
+    assert_non_null(with_bridge);
+    assert_non_null(out);
+    reset_piix4_pm(src);
+    reset_piix4_pm(dst);
+    reset_piix4_pm(with_bridge);
+    src->use_acpi_hotplug_bridge = false;
+    dst->use_acpi_hotplug_bridge = false;
+    src->acpi_pci_hotplug.acpi_pcihp_pci_status[0].up = 0x12;
+    src->acpi_pci_hotplug.acpi_pcihp_pci_status[0].down = 0x340;
+    src->acpi_pci_hotplug.acpi_pcihp_pci_status[1].up = 0x7; /* not sent without the bridge */
+    vms_error_init(&err);
+    assert_int_equal(vms_save_version(out, &vms_desc_Piix4Pm, src, 3, &err), 0);
+    bytes = vms_stream_mem_data(out, &len);
+
+    /* the same device with the bridge sends hotplug_select and 256 bitmaps instead of 8 bytes */
+    {
+        vms_stream_t *o2 = vms_stream_mem_writer();
+
+        assert_int_equal(vms_save_version(o2, &vms_desc_Piix4Pm, with_bridge, 3, &err), 0);
+        vms_stream_mem_data(o2, &bridge_len);
+        assert_int_equal(bridge_len, len - 8 + 4 + ACPI_PCIHP_MAX_HOTPLUG_BUS * 8);
+        assert_int_equal(vms_stream_close(o2), 0);
+    }
+
+    in = vms_stream_mem_reader(bytes, len);
+    assert_non_null(in);
+    assert_int_equal(vms_load(in, &vms_desc_Piix4Pm, dst, 3, &err), 0);
+    assert_int_equal((size_t)vms_stream_offset(in), len);
+    vms_stream_close(in);
+    assert_int_equal(dst->acpi_pci_hotplug.acpi_pcihp_pci_status[0].up, 0x12);
+    assert_int_equal(dst->acpi_pci_hotplug.acpi_pcihp_pci_status[0].down, 0x340);
+    assert_int_equal(dst->acpi_pci_hotplug.acpi_pcihp_pci_status[1].up, 0);
+    assert_int_equal(vms_stream_close(out), 0);
+    free(with_bridge);
+    free(dst);
+    free(src);
+}

@@ -7,7 +7,7 @@
 set(VMS_REALDEV_DIR ${CMAKE_CURRENT_LIST_DIR})
 set(VMS_REALDEV_DEVICE_SOURCES ${VMS_REALDEV_DIR}/realdev_hooks.c ${VMS_REALDEV_DIR}/realdev_pci.c)
 set(VMS_REALDEV_HEADERS i8259.h i8257.h hpet.h mc146818rtc.h i8254.h ps2.h ioapic.h globalstate.h
-    isa_misc.h pc_board.h fw_cfg.h pckbd.h fdc.h pci.h)
+    isa_misc.h pc_board.h fw_cfg.h pckbd.h fdc.h pci.h acpi_piix4.h)
 
 function(vms_realdev_tables out_sources gen_dir)
   set(sources)

@@ -1455,6 +1455,7 @@ int main(void)
         cmocka_unit_test(test_hpet_subsections),
         cmocka_unit_test(test_ps2kbd_subsections),
         cmocka_unit_test(test_other_subsections),
+        cmocka_unit_test(test_piix4_pm_bus0_status),
     };
 
     setup_devices();
