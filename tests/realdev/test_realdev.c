@@ -26,6 +26,8 @@
 
 #include <vms/vms.h>
 
+#include "fdc.vms.h"
+#include "fw_cfg.vms.h"
 #include "globalstate.vms.h"
 #include "hpet.vms.h"
 #include "i8254.vms.h"
@@ -34,6 +36,7 @@
 #include "ioapic.vms.h"
 #include "isa_misc.vms.h"
 #include "mc146818rtc.vms.h"
+#include "pci.vms.h"
 #include "ps2.vms.h"
 #include "realdev.h"
 #include "testutil.h"
@@ -1091,6 +1094,7 @@ static void check_older(const char *idstr, int version, size_t at, size_t n,
     uint8_t *old = cut_out(corpus.data + sec.payload, len, at, n, &old_len);
     void *obj = new_object(dev);
     uint8_t *saved;
+    size_t cuts[8];
     vms_error_t err;
     char buf[1024];
 
@@ -1101,7 +1105,11 @@ static void check_older(const char *idstr, int version, size_t at, size_t n,
     assert_guard_intact(dev, obj);
     saved = save_bytes(dev->desc, obj, version, &saved_len);
     assert_bytes_equal(saved, saved_len, old, old_len);
-    check_truncations(dev, version, old, old_len, NULL, 0);
+    /* the device's cut points (ends of fields and subsections), moved by the cut-out bytes */
+    assert_true(dev->n_ok_cuts <= VMS_COUNTOF(cuts));
+    for (size_t i = 0; i < dev->n_ok_cuts; i++)
+        cuts[i] = dev->ok_cuts[i] > at ? dev->ok_cuts[i] - n : dev->ok_cuts[i];
+    check_truncations(dev, version, old, old_len, cuts, dev->n_ok_cuts);
     free(saved);
     free(obj);
     free(old);
@@ -1162,6 +1170,15 @@ static void check_rtc_v1(const void *obj)
     assert_int_equal(r->update_timer, (int64_t)0xa5a5a5a5a5a5a5a5ull);
 }
 
+static void check_fw_cfg_v1(const void *obj)
+{
+    const struct FwCfg *f = obj;
+
+    assert_int_equal(f->cur_entry, 0);
+    assert_int_equal(f->cur_offset, 0); /* a 16-bit value in version 1 (VMS_WAS) */
+    assert_int_equal(f->table_mr_size, 0x20000); /* the subsections are the same */
+}
+
 static void test_older_versions(void **state)
 {
     (void)state;
@@ -1177,6 +1194,8 @@ static void test_older_versions(void **state)
     check_older("mc146818rtc", 2, 128 + 1 + 28 + 8 + 8 + 24 + 4 + 4, 40, check_rtc_v2);
     /* mc146818rtc v1: not irq_coalesced and period either */
     check_older("mc146818rtc", 1, 128 + 1 + 28 + 8 + 8 + 24, 48, check_rtc_v1);
+    /* fw_cfg v1: cur_offset is 16 bits wide, 2 bytes fewer after cur_entry */
+    check_older("fw_cfg", 1, 2, 2, check_fw_cfg_v1);
 }
 
 /* A version below the minimum or above the current one is refused. */
@@ -1254,11 +1273,11 @@ static void check_with_subsections(const struct realdev *dev, void *obj, const u
     uint8_t *saved = save_bytes(dev->desc, obj, dev->desc->version, &len);
     void *copy = new_object(dev);
     uint8_t *again;
-    size_t cuts[8];
+    size_t cuts[8], n_cuts;
     vms_error_t err;
     char buf[1024];
 
-    assert_true(n_subs < VMS_COUNTOF(cuts));
+    assert_true(n_subs + dev->n_ok_cuts < VMS_COUNTOF(cuts));
     assert_int_equal(len, fields_len + tail->n);
     assert_bytes_equal(saved, fields_len, fields, fields_len);
     assert_bytes_equal(saved + fields_len, len - fields_len, tail->b, tail->n);
@@ -1273,10 +1292,20 @@ static void check_with_subsections(const struct realdev *dev, void *obj, const u
     cuts[0] = fields_len;
     for (size_t i = 0; i < n_subs; i++)
         cuts[i + 1] = fields_len + sub_ends[i];
-    check_truncations(dev, dev->desc->version, saved, len, cuts, n_subs + 1);
+    n_cuts = n_subs + 1;
+    for (size_t i = 0; i < dev->n_ok_cuts; i++) /* the device's own inside the fields */
+        if (dev->ok_cuts[i] < fields_len)
+            cuts[n_cuts++] = dev->ok_cuts[i];
+    check_truncations(dev, dev->desc->version, saved, len, cuts, n_cuts);
     free(again);
     free(copy);
     free(saved);
+}
+
+/* The destination has the source's DMA interface, or not. */
+static void fw_cfg_same_property(void *copy, const void *obj)
+{
+    ((struct FwCfg *)copy)->dma_enabled = ((const struct FwCfg *)obj)->dma_enabled;
 }
 
 /* The destination has the source's machine-type property. */
@@ -1439,6 +1468,77 @@ static void test_other_subsections(void **state)
     }
 }
 
+/* Subsections of the newer devices that the corpus does not carry. */
+static void test_more_subsections(void **state)
+{
+    (void)state;
+    /* PIIX3/rcr: the reset control register, version 1, sent when not zero */
+    {
+        const struct realdev *dev = device("0000:00:01.0/PIIX3", 0);
+        struct section sec;
+        size_t len, end;
+        struct Piix3 *p = load_device(dev, &sec, &len);
+        struct bytes tail = {.n = 0};
+
+        p->rcr = 0x04;
+        put_sub(&tail, "PIIX3/rcr", 1);
+        put_u8(&tail, 0x04);
+        end = tail.n;
+        check_with_subsections(dev, p, corpus.data + sec.payload, len, &tail, &end, 1, NULL);
+        free(p);
+    }
+    /*
+     * fdc: a reset countdown, an armed result timer, and a phase that the
+     * main status register does not imply (0x80: a command phase; the
+     * controller is in its result phase), in QEMU's order
+     */
+    {
+        const struct realdev *dev = device("fdc", 0);
+        struct section sec;
+        size_t len, ends[3];
+        struct FdCtrlIsa *f = load_device(dev, &sec, &len);
+        struct bytes tail = {.n = 0};
+
+        f->state.reset_sensei = 4;
+        f->state.result_timer = 0x123456789;
+        f->state.phase = FD_PHASE_RESULT;
+        put_sub(&tail, "fdc/reset_sensei", 1);
+        put_be(&tail, 4, 4);
+        ends[0] = tail.n;
+        put_sub(&tail, "fdc/result_timer", 1);
+        put_be(&tail, 0x123456789, 8);
+        ends[1] = tail.n;
+        put_sub(&tail, "fdc/phase", 1);
+        put_u8(&tail, FD_PHASE_RESULT);
+        ends[2] = tail.n;
+        check_with_subsections(dev, f, corpus.data + sec.payload, len, &tail, ends, 3, NULL);
+
+        /* the phase QEMU 2.3 derived from the status register is not sent */
+        f->state.phase = FD_PHASE_COMMAND;
+        tail.n = ends[1];
+        check_with_subsections(dev, f, corpus.data + sec.payload, len, &tail, ends, 2, NULL);
+        free(f);
+    }
+    /* fw_cfg without DMA: only "fw_cfg/acpi_mr" follows the fields */
+    {
+        const struct realdev *dev = device("fw_cfg", 0);
+        struct section sec;
+        size_t len, end;
+        struct FwCfg *f = load_device(dev, &sec, &len);
+        struct bytes tail = {.n = 0};
+
+        f->dma_enabled = false;
+        put_sub(&tail, "fw_cfg/acpi_mr", 1);
+        put_be(&tail, 0x20000, 8);
+        put_be(&tail, 0x1000, 8);
+        put_be(&tail, 0x14, 8);
+        end = tail.n;
+        check_with_subsections(dev, f, corpus.data + sec.payload, 6, &tail, &end, 1,
+                               fw_cfg_same_property);
+        free(f);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1455,6 +1555,7 @@ int main(void)
         cmocka_unit_test(test_hpet_subsections),
         cmocka_unit_test(test_ps2kbd_subsections),
         cmocka_unit_test(test_other_subsections),
+        cmocka_unit_test(test_more_subsections),
         cmocka_unit_test(test_piix4_pm_bus0_status),
     };
 
