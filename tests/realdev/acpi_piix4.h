@@ -137,7 +137,7 @@ struct VMS_STATE("piix4_pm", 3, 3) VMS_TYPE_NAME("PIIX4_PM")
     struct AcpiPciHp acpi_pci_hotplug;
     struct MemHotplugState acpi_memory_hotplug VMS_IN("memhp") VMS_SINCE(1);
     struct CpuHotplugState cpuhp_state VMS_IN("cpuhp") VMS_SINCE(1);
-    bool use_acpi_hotplug_bridge VMS_IMMUTABLE; /* property "acpi-pci-hotplug-with-bridge-support" */
+    bool use_acpi_hotplug_bridge VMS_IMMUTABLE; /* "acpi-pci-hotplug-with-bridge-support" */
     bool acpi_index_migrated VMS_IMMUTABLE;
     bool smb_migrated VMS_IMMUTABLE;            /* machine type: 2.x and later */
     bool cpu_hotplug_legacy VMS_IMMUTABLE;      /* property "cpu-hotplug-legacy" */

@@ -330,7 +330,7 @@ static void reset_piix4_pm(void *obj)
 
 static void check_piix4_pm(const void *obj)
 {
-    /* "0000:00:01.3/piix4_pm (30)".parent_obj."config[0]" = "86 80 13 71 00 00 80 02 03 00 80 06 ..." */
+    /* "0000:00:01.3/piix4_pm (30)".parent_obj."config[0]" = "86 80 13 71 00 00 80 02 03 ..." */
     static const uint8_t head[16] = {0x86, 0x80, 0x13, 0x71, 0x00, 0x00, 0x80, 0x02,
                                      0x03, 0x00, 0x80, 0x06, 0x00, 0x00, 0x00, 0x00};
     const struct Piix4Pm *s = obj;
