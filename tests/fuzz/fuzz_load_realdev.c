@@ -41,8 +41,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /*
  * Devices whose counted pointers point into the object itself: aim them
- * there; and the configuration a VMS_EQUAL field must match, so that the
- * seeds get past it.
+ * there; the configuration a VMS_EQUAL field must match, so that the seeds
+ * get past it; and the bool properties a VMS_IF reads while loading (0x5a
+ * is no valid bool).
  */
 static void prepare_pci_bus(void *obj)
 {
@@ -61,9 +62,30 @@ static void prepare_fdc(void *obj)
     s->num_floppies = FD_MAX_DRIVES;
 }
 
+static void prepare_pci_device(struct PciDevice *d)
+{
+    d->is_express = false;
+}
+
+static void prepare_i440fx(void *obj)
+{
+    prepare_pci_device(&((struct I440fx *)obj)->parent_obj);
+}
+
+static void prepare_piix3(void *obj)
+{
+    prepare_pci_device(&((struct Piix3 *)obj)->dev);
+}
+
 static void prepare_piix4_pm(void *obj)
 {
     struct Piix4Pm *s = obj;
+
+    prepare_pci_device(&s->parent_obj);
+    s->use_acpi_hotplug_bridge = true;
+    s->acpi_index_migrated = true;
+    s->smb_migrated = true;
+    s->cpu_hotplug_legacy = true;
 
     s->gpe.sts = &s->gpe_sts;
     s->gpe.en = &s->gpe_en;
@@ -104,8 +126,8 @@ static const struct {
     {&vms_desc_FwCfg, sizeof(struct FwCfg), NULL},
     {&vms_desc_IsaKbd, sizeof(struct IsaKbd), NULL},
     {&vms_desc_FdCtrlIsa, sizeof(struct FdCtrlIsa), prepare_fdc},
-    {&vms_desc_I440fx, sizeof(struct I440fx), NULL},
-    {&vms_desc_Piix3, sizeof(struct Piix3), NULL},
+    {&vms_desc_I440fx, sizeof(struct I440fx), prepare_i440fx},
+    {&vms_desc_Piix3, sizeof(struct Piix3), prepare_piix3},
     {&vms_desc_Piix4Pm, sizeof(struct Piix4Pm), prepare_piix4_pm},
 };
 
