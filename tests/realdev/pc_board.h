@@ -10,7 +10,8 @@
  *  - the PCI bus's interrupt counters (hw/pci/pci.c: "PCIBUS", version 1):
  *    the number of lines must agree on both sides, then one counter a line;
  *  - the VMware mouse backdoor (hw/i386/vmmouse.c: "vmmouse", version 0):
- *    the queue's size must agree, then the whole queue.
+ *    the queue's size must agree, then the whole queue and its fill level
+ *    (bounded here, stricter than QEMU 7.2).
  * Buses and the ACPI builder are no QOM device types: QEMU's -dump-vmstate
  * has no entry for "i2c_bus", "acpi_build" and "PCIBUS".
  */
@@ -51,6 +52,8 @@ struct VMS_STATE("PCIBUS", 1, 1) PciBus {
 struct VMS_STATE("vmmouse", 0, 0) VMS_TYPE_NAME("vmmouse") VmMouse {
     int32_t queue_size VMS_EQUAL;      /* always VMMOUSE_QUEUE_SIZE */
     uint32_t queue[VMMOUSE_QUEUE_SIZE];
+    /* words queued: QEMU 7.2 trusts the stream here and later moves nb_queue words of the
+       queue; a bound no sane source exceeds */
     uint16_t nb_queue VMS_RANGE(0, VMMOUSE_QUEUE_SIZE);
     uint16_t status;
     uint8_t absolute;
