@@ -1179,6 +1179,16 @@ static void check_fw_cfg_v1(const void *obj)
     assert_int_equal(f->table_mr_size, 0x20000); /* the subsections are the same */
 }
 
+static void check_piix3_v2(const void *obj)
+{
+    const struct Piix3 *p = obj;
+
+    assert_int_equal(p->dev.config[0x02], 0x00); /* device 0x7000 */
+    assert_int_equal(p->dev.config[0x03], 0x70);
+    /* version 2 has no PIRQ levels: they keep what they held */
+    assert_int_equal(p->pci_irq_levels_vmstate[0], (int32_t)0xa5a5a5a5u);
+}
+
 static void test_older_versions(void **state)
 {
     (void)state;
@@ -1196,6 +1206,8 @@ static void test_older_versions(void **state)
     check_older("mc146818rtc", 1, 128 + 1 + 28 + 8 + 8 + 24, 48, check_rtc_v1);
     /* fw_cfg v1: cur_offset is 16 bits wide, 2 bytes fewer after cur_entry */
     check_older("fw_cfg", 1, 2, 2, check_fw_cfg_v1);
+    /* PIIX3 v2: no pci_irq_levels_vmstate after the PCI state (4 + 256 + 16 bytes) */
+    check_older("0000:00:01.0/PIIX3", 2, 4 + 256 + 16, 16, check_piix3_v2);
 }
 
 /* A version below the minimum or above the current one is refused. */
@@ -1206,6 +1218,8 @@ static void test_bad_versions(void **state)
         int version;
     } bad[] = {
         {"i8254", 1}, {"ps2kbd", 1}, {"ps2mouse", 1}, {"hpet", 3}, {"i8259", 2}, {"globalstate", 0},
+        {"fw_cfg", 0}, {"fw_cfg", 3}, {"vmmouse", 1}, {"pckbd", 2}, {"fdc", 1},
+        {"0000:00:00.0/I440FX", 2}, {"0000:00:01.0/PIIX3", 1}, {"0000:00:01.3/piix4_pm", 2},
     };
 
     (void)state;
