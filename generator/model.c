@@ -301,7 +301,16 @@ static struct vg_sub *add_sub(struct vg_desc *desc, const char *short_name, stru
     s = &desc->subs[desc->n_subs++];
     memset(s, 0, sizeof(*s));
     s->short_name = vg_xstrdup(short_name);
-    s->name = concat3(desc->name, "/", short_name);
+    /*
+     * QEMU takes any subsection whose name starts with its parent's name
+     * ("pckbd_outport" of "pckbd"): such a name is the whole name; any other
+     * is <parent>/<sub>.
+     */
+    if (strncmp(short_name, desc->name, strlen(desc->name)) == 0 &&
+        short_name[strlen(desc->name)] != '\0')
+        s->name = vg_xstrdup(short_name);
+    else
+        s->name = concat3(desc->name, "/", short_name);
     s->loc = loc;
     return s;
 }

@@ -4,18 +4,16 @@
  * "i8042"). The ISA device's description has one field, the controller's
  * state, nested as a description of the same name "pckbd" (version 3).
  *
- * The controller's state has the subsection "pckbd/extended_state"
- * (version 0), sent when the "extended-state" property is on (the default
- * since QEMU 7.0): the migration flags (bit 0: the keyboard throttle timer
- * was pending), the source of the byte in the output buffer, that byte and
- * the command byte.
- *
- * Not described: QEMU's other subsection of this state, "pckbd_outport"
- * (version 1, the output port when it differs from what the status implies).
- * Its name does not start with "pckbd/": our subsection names are always
- * <parent>/<sub>, so a subsection of that name cannot be declared (see the
- * known differences in test_schema_qemu.c). The corpus stream does not
- * carry it.
+ * The controller's state has two subsections, in this order:
+ *  - "pckbd_outport" (version 1): the output port, sent when it differs from
+ *    what QEMU assumes without it (reset and A20 lines high, the unused
+ *    lines 0xcc, and the two "output buffer full" lines as the status
+ *    register says). Its name starts with the parent's name without a "/",
+ *    which QEMU allows: such a name is given whole;
+ *  - "pckbd/extended_state" (version 0), sent when the "extended-state"
+ *    property is on (the default since QEMU 7.0): the migration flags
+ *    (bit 0: the keyboard throttle timer was pending), the source of the byte
+ *    in the output buffer, that byte and the command byte.
  */
 #ifndef REALDEV_PCKBD_H
 #define REALDEV_PCKBD_H
@@ -26,7 +24,19 @@
 
 #define KBD_MIGR_TIMER_PENDING 0x1
 
+#define KBD_STAT_OBF 0x01              /* status: keyboard output buffer full */
+#define KBD_STAT_MOUSE_OBF 0x20        /* status: mouse output buffer full */
+#define KBD_OUT_RESET 0x01             /* output port: 1 = not in reset */
+#define KBD_OUT_A20 0x02
+#define KBD_OUT_OBF 0x10
+#define KBD_OUT_MOUSE_OBF 0x20
+#define KBD_OUT_ONES 0xcc              /* unused lines, high */
+
 struct VMS_STATE("pckbd", 3, 3)
+       VMS_SUBSECTION_DEF("pckbd_outport", 1,
+                          "outport != (KBD_OUT_RESET | KBD_OUT_A20 | KBD_OUT_ONES"
+                          " | (status & KBD_STAT_OBF ? KBD_OUT_OBF : 0)"
+                          " | (status & KBD_STAT_MOUSE_OBF ? KBD_OUT_MOUSE_OBF : 0))")
        VMS_SUBSECTION_DEF("extended_state", 0, "extended_state") KbdState {
     uint8_t write_cmd;                 /* the command whose data byte is awaited */
     uint8_t status;
@@ -36,7 +46,7 @@ struct VMS_STATE("pckbd", 3, 3)
     uint32_t obsrc VMS_IN("extended_state");
     uint8_t obdata VMS_IN("extended_state");
     uint8_t cbdata VMS_IN("extended_state");
-    uint8_t outport VMS_SKIP;          /* QEMU's "pckbd_outport" subsection: not described */
+    uint8_t outport VMS_IN("pckbd_outport");
     bool extended_state VMS_IMMUTABLE; /* property "extended-state" */
     void *kbd VMS_SKIP;                /* the PS/2 devices behind it */
     void *mouse VMS_SKIP;

@@ -37,6 +37,7 @@
 #include "isa_misc.vms.h"
 #include "mc146818rtc.vms.h"
 #include "pci.vms.h"
+#include "pckbd.vms.h"
 #include "ps2.vms.h"
 #include "realdev.h"
 #include "testutil.h"
@@ -1532,6 +1533,42 @@ static void test_more_subsections(void **state)
         tail.n = ends[1];
         check_with_subsections(dev, f, corpus.data + sec.payload, len, &tail, ends, 2, NULL);
         free(f);
+    }
+    /*
+     * pckbd: an output port that is not what QEMU assumes (A20 off): the
+     * subsection "pckbd_outport" (a name without "pckbd/"), before
+     * "pckbd/extended_state"
+     */
+    {
+        const struct realdev *dev = device("pckbd", 0);
+        struct section sec;
+        size_t len, ends[2];
+        struct IsaKbd *k = load_device(dev, &sec, &len);
+        struct bytes tail = {.n = 0};
+
+        k->kbd.outport = 0xcd;
+        put_sub(&tail, "pckbd_outport", 1);
+        put_u8(&tail, 0xcd);
+        ends[0] = tail.n;
+        put_sub(&tail, "pckbd/extended_state", 0);
+        put_be(&tail, 0, 4);
+        put_be(&tail, 0, 4);
+        put_u8(&tail, 0);
+        put_u8(&tail, 0);
+        ends[1] = tail.n;
+        check_with_subsections(dev, k, corpus.data + sec.payload, 4, &tail, ends, 2, NULL);
+
+        /* the same port with the keyboard's output buffer full: QEMU assumes 0xdd */
+        k->kbd.status |= KBD_STAT_OBF;
+        k->kbd.outport = 0xdf;
+        {
+            size_t saved_len;
+            uint8_t *saved = save_bytes(dev->desc, k, 3, &saved_len);
+
+            assert_int_equal(saved_len, 4 + (ends[1] - ends[0])); /* no "pckbd_outport" */
+            free(saved);
+        }
+        free(k);
     }
     /* fw_cfg without DMA: only "fw_cfg/acpi_mr" follows the fields */
     {

@@ -55,11 +55,6 @@ static const char *const newer_than_7_2[] = {
      * "cur_offset[1]" are QEMU's.
      */
     "fw_cfg_io.Description.Fields",
-    /*
-     * QEMU's "pckbd_outport" subsection of the i8042 state: its name does not
-     * start with "pckbd/", which our subsection names always do (pckbd.h).
-     */
-    "i8042.Description.Fields[0].Description.Subsections",
 };
 
 static unsigned mismatches;
