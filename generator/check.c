@@ -313,7 +313,13 @@ static bool may_repeat_wire_names(const struct vg_desc *desc)
     return dup;
 }
 
-/* Wire names must be unique within a payload ("unused" placeholders excepted, as in QEMU). */
+/*
+ * Wire names must be unique within a payload ("unused" placeholders excepted,
+ * as in QEMU), except between fields that both have VMS_IF: QEMU's pairs of
+ * _TEST fields of one name of which one travels (PCIDevice's "config", 256
+ * bytes for conventional PCI, 4096 for PCI Express). Their conditions must
+ * exclude each other; the vmdesc numbers them name[0], name[1], as QEMU's.
+ */
 static void check_names(struct xcheck *x)
 {
     const struct vg_desc *desc = x->desc;
@@ -326,6 +332,8 @@ static void check_names(struct xcheck *x)
         if (f->wire == VG_W_UNUSED)
             continue;
         for (size_t k = 0; k < i; k++) {
+            if (f->if_expr && desc->fields[k].if_expr)
+                continue;
             if (desc->fields[k].sub == f->sub && strcmp(desc->fields[k].wire_name, f->wire_name) == 0) {
                 vg_error(x->d, f->loc, "duplicate wire name '%s' in '%s'", f->wire_name, desc->name);
                 vg_note(x->d, desc->fields[k].loc, "first used here");

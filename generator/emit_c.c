@@ -680,7 +680,15 @@ static void emit_prototypes(struct emitter *em)
     }
     for (size_t i = 0; i < desc->n_fields; i++) {
         const struct vg_field *f = &desc->fields[i];
+        bool seen = false;
+
         if (f->wire != VG_W_CODEC)
+            continue;
+        for (size_t k = 0; k < i && !seen; k++) /* one prototype per codec pair */
+            seen = desc->fields[k].wire == VG_W_CODEC &&
+                   strcmp(desc->fields[k].codec_get, f->codec_get) == 0 &&
+                   strcmp(desc->fields[k].codec_put, f->codec_put) == 0;
+        if (seen)
             continue;
         emitf(em->out, "int %s(vms_stream_t *s, void *field, size_t size, vms_error_t *err);\n",
               f->codec_get);

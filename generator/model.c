@@ -301,7 +301,16 @@ static struct vg_sub *add_sub(struct vg_desc *desc, const char *short_name, stru
     s = &desc->subs[desc->n_subs++];
     memset(s, 0, sizeof(*s));
     s->short_name = vg_xstrdup(short_name);
-    s->name = concat3(desc->name, "/", short_name);
+    /*
+     * QEMU takes any subsection whose name starts with its parent's name
+     * ("pckbd_outport" of "pckbd"): such a name is the whole name; any other
+     * is <parent>/<sub>.
+     */
+    if (strncmp(short_name, desc->name, strlen(desc->name)) == 0 &&
+        short_name[strlen(desc->name)] != '\0')
+        s->name = vg_xstrdup(short_name);
+    else
+        s->name = concat3(desc->name, "/", short_name);
     s->loc = loc;
     return s;
 }
@@ -398,8 +407,10 @@ static bool apply_type_override(struct builder *b, const struct vg_member *m,
         static const uint8_t sizes[] = {1, 1, 1, 2, 2, 4, 4, 8, 8, 4, 8, 8};
         uint64_t num = 1;
         unsigned dims;
+        /* an array's element, a counted pointer's pointee (each one of them), else the member */
         const struct vg_type *elem = m->type->kind == VG_T_ARRAY ? array_elem(m->type, &num, &dims)
-                                                                  : m->type;
+                                     : (f->flags & VG_F_POINTER) && m->type->elem ? m->type->elem
+                                                                                  : m->type;
 
         if (elem->size != sizes[w]) {
             vg_error(b->d, m->loc, "VMS_TYPE(\"%s\") on member '%s': the wire type has %u bytes "
@@ -433,8 +444,8 @@ static bool classify_pointer(struct builder *b, const struct vg_member *m,
         if (!ma->alloc && !ma->max)
             return bad_member(b, m, "points to storage the loader cannot bound",
                               "add VMS_MAX(n) with the capacity it points to (or VMS_ALLOC)");
-        if (is_byte(m->type->elem)) {
-            f->wire = VG_W_BUFFER;
+        if (is_byte(m->type->elem) && !ma->type) {
+            f->wire = VG_W_BUFFER; /* one copy; VMS_TYPE("uint8") makes it count single bytes */
             return true;
         }
         return classify_elem(b, m, m->type->elem, f);

@@ -48,8 +48,10 @@ static bool repeats_names(struct ctx *c, const struct vms_desc *d)
         names = malloc(d->n_fields * sizeof(*names));
     if (!names)
         return true; /* out of memory: take the slow, exact path */
-    for (size_t i = 0; i < d->n_fields; i++)
+    for (size_t i = 0; i < d->n_fields; i++) {
         names[i] = d->fields[i].name;
+        repeats = repeats || d->fields[i].was_until; /* QEMU's two entries of a VMS_WAS field */
+    }
     qsort(names, d->n_fields, sizeof(*names), cmp_names);
     for (size_t i = 1; i < d->n_fields && !repeats; i++)
         repeats = strcmp(names[i - 1], names[i]) == 0;
@@ -61,19 +63,27 @@ static bool repeats_names(struct ctx *c, const struct vms_desc *d)
     return repeats;
 }
 
-/* The vmdesc name of a field: "name", or "name[k]" when several fields share it. */
+/*
+ * The vmdesc name of a field: "name", or "name[k]" when several fields share
+ * it. QEMU writes a type change (VMS_WAS) as two fields of one name, the old
+ * type under a version test, then the new one: such a field counts twice,
+ * and is the second of its pair unless @old_type (saved in the old type).
+ */
 static void desc_field_name(struct ctx *c, const struct vms_desc *d, const struct vms_field *f,
-                            char *buf, size_t len)
+                            bool old_type, char *buf, size_t len)
 {
     int seen = 0, index = -1;
     size_t n;
 
     if (repeats_names(c, d)) {
         for (size_t i = 0; i < d->n_fields; i++) {
-            if (&d->fields[i] == f)
-                index = seen++;
-            else if (strcmp(d->fields[i].name, f->name) == 0)
-                seen++;
+            const struct vms_field *g = &d->fields[i];
+            int entries = g->was_until ? 2 : 1;
+
+            if (g == f)
+                index = seen + (f->was_until && !old_type ? 1 : 0);
+            if (g == f || strcmp(g->name, f->name) == 0)
+                seen += entries;
         }
     }
     if (seen > 1) {
@@ -87,11 +97,11 @@ static void desc_field_name(struct ctx *c, const struct vms_desc *d, const struc
 }
 
 static void desc_entry_start(struct ctx *c, const struct vms_desc *d, const struct vms_field *f,
-                             size_t i, size_t n, bool compress, const char *type)
+                             size_t i, size_t n, bool compress, const char *type, bool old_type)
 {
     char name[VMS_ERROR_PATH_MAX];
 
-    desc_field_name(c, d, f, name, sizeof(name));
+    desc_field_name(c, d, f, old_type, name, sizeof(name));
     vmsp_json_start_object(c->desc, NULL);
     vmsp_json_str(c->desc, "name", name);
     if (n > 1) {
@@ -144,7 +154,7 @@ static int save_elem(struct ctx *c, const struct vms_field *f, const void *elem)
 static void describe_blob(struct ctx *c, const struct vms_desc *d, const struct vms_field *f,
                           size_t total)
 {
-    desc_entry_start(c, d, f, 0, 1, true, vmsp_field_type_name(f));
+    desc_entry_start(c, d, f, 0, 1, true, vmsp_field_type_name(f), false);
     desc_entry_end(c, f, vmsp_field_type_name(f), total);
 }
 
@@ -200,7 +210,7 @@ static void describe_scalars(struct ctx *c, const struct vms_desc *d, const stru
     bool compress = can_compress(f);
 
     for (size_t i = 0; i < n; i++) {
-        desc_entry_start(c, d, f, i, n, compress, type);
+        desc_entry_start(c, d, f, i, n, compress, type, old_type);
         desc_entry_end(c, f, type, width);
         if (compress)
             break;
@@ -253,7 +263,7 @@ static int save_elements(struct ctx *c, const struct vms_desc *d, const struct v
         }
         c->desc = describe ? sink : NULL;
         if (c->desc)
-            desc_entry_start(c, d, f, i, n, compress, type);
+            desc_entry_start(c, d, f, i, n, compress, type, false);
         start = vms_stream_offset(c->s);
         if (elem) {
             ret = save_elem(c, f, elem);

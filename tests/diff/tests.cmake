@@ -187,7 +187,8 @@ if(TARGET test_schema_qemu)
            COMMAND ${CMAKE_COMMAND} -DVMSGEN=$<TARGET_FILE:vmsgen> -DDUMP=${_dump}
                    -DSCHEMA=${CMAKE_CURRENT_BINARY_DIR}/realdev/gen/realdev.schema.json
                    -DWORK=${CMAKE_CURRENT_BINARY_DIR}/diff_realdev
-                   "-DWANT_REVERSE=globalstate|isa-i8259"
+                   "-DWANT_REVERSE=globalstate|isa-i8259|i2c_bus|acpi_build|PCIBUS|fw_cfg_io"
+                   "-DWANT_FORWARD=fw_cfg_io"
                    -P ${_dd}/check_realdev_replay.cmake)
   set_tests_properties(diff_realdev_replay PROPERTIES LABELS vmsgen_diff TIMEOUT 60)
 endif()

@@ -26,6 +26,8 @@
 
 #include <vms/vms.h>
 
+#include "fdc.vms.h"
+#include "fw_cfg.vms.h"
 #include "globalstate.vms.h"
 #include "hpet.vms.h"
 #include "i8254.vms.h"
@@ -34,7 +36,10 @@
 #include "ioapic.vms.h"
 #include "isa_misc.vms.h"
 #include "mc146818rtc.vms.h"
+#include "pci.vms.h"
+#include "pckbd.vms.h"
 #include "ps2.vms.h"
+#include "realdev.h"
 #include "testutil.h"
 
 #define CORPUS_STREAM VMS_DATA_DIR "/qemu-7.2/pc-i440fx-7.2-32m.mig"
@@ -43,8 +48,6 @@
 /* Objects live in a buffer followed by guard bytes that no load may touch. */
 #define GUARD_LEN 256
 #define GUARD_BYTE 0xcc
-/* Migrated members start as this pattern, so a value that was not loaded shows. */
-#define FILL_BYTE 0xa5
 
 /* ---- the corpus ---- */
 
@@ -473,34 +476,43 @@ static void check_vapic(const void *obj)
     assert_int_equal(v->rom_state_paddr, 0);
 }
 
-struct realdev {
-    const char *idstr;
-    uint32_t instance;
-    const struct vms_desc *desc;
-    size_t size;
-    void (*reset)(void *obj);
-    void (*check)(const void *obj);
-};
-
-static const struct realdev devices[] = {
-    {"i8259", 0, &vms_desc_Pic8259, sizeof(struct Pic8259), reset_pic, check_pic},
-    {"i8259", 1, &vms_desc_Pic8259, sizeof(struct Pic8259), reset_pic, check_pic},
-    {"dma", 0, &vms_desc_DmaCont, sizeof(struct DmaCont), reset_dma, check_dma0},
-    {"dma", 1, &vms_desc_DmaCont, sizeof(struct DmaCont), reset_dma, check_dma1},
-    {"hpet", 0, &vms_desc_Hpet, sizeof(struct Hpet), reset_hpet, check_hpet},
-    {"mc146818rtc", 0, &vms_desc_Rtc, sizeof(struct Rtc), reset_rtc, check_rtc},
-    {"i8254", 0, &vms_desc_Pit, sizeof(struct Pit), reset_pit, check_pit},
-    {"ps2kbd", 0, &vms_desc_Ps2Kbd, sizeof(struct Ps2Kbd), reset_ps2kbd, check_ps2kbd},
-    {"ps2mouse", 0, &vms_desc_Ps2Mouse, sizeof(struct Ps2Mouse), reset_ps2mouse, check_ps2mouse},
-    {"ioapic", 0, &vms_desc_IoApic, sizeof(struct IoApic), reset_ioapic, check_ioapic},
+static const struct realdev base_devices[] = {
+    {"i8259", 0, &vms_desc_Pic8259, sizeof(struct Pic8259), reset_pic, check_pic, NULL, 0},
+    {"i8259", 1, &vms_desc_Pic8259, sizeof(struct Pic8259), reset_pic, check_pic, NULL, 0},
+    {"dma", 0, &vms_desc_DmaCont, sizeof(struct DmaCont), reset_dma, check_dma0, NULL, 0},
+    {"dma", 1, &vms_desc_DmaCont, sizeof(struct DmaCont), reset_dma, check_dma1, NULL, 0},
+    {"hpet", 0, &vms_desc_Hpet, sizeof(struct Hpet), reset_hpet, check_hpet, NULL, 0},
+    {"mc146818rtc", 0, &vms_desc_Rtc, sizeof(struct Rtc), reset_rtc, check_rtc, NULL, 0},
+    {"i8254", 0, &vms_desc_Pit, sizeof(struct Pit), reset_pit, check_pit, NULL, 0},
+    {"ps2kbd", 0, &vms_desc_Ps2Kbd, sizeof(struct Ps2Kbd), reset_ps2kbd, check_ps2kbd, NULL, 0},
+    {"ps2mouse", 0, &vms_desc_Ps2Mouse, sizeof(struct Ps2Mouse),
+     reset_ps2mouse, check_ps2mouse, NULL, 0},
+    {"ioapic", 0, &vms_desc_IoApic, sizeof(struct IoApic), reset_ioapic, check_ioapic, NULL, 0},
     {"globalstate", 0, &vms_desc_GlobalState, sizeof(struct GlobalState), reset_globalstate,
-     check_globalstate},
-    {"pcspk", 0, &vms_desc_PcSpk, sizeof(struct PcSpk), reset_pcspk, check_pcspk},
-    {"port92", 0, &vms_desc_Port92, sizeof(struct Port92), reset_port92, check_port92},
-    {"kvm-tpr-opt", 0, &vms_desc_VapicRom, sizeof(struct VapicRom), reset_vapic, check_vapic},
+     check_globalstate, NULL, 0},
+    {"pcspk", 0, &vms_desc_PcSpk, sizeof(struct PcSpk), reset_pcspk, check_pcspk, NULL, 0},
+    {"port92", 0, &vms_desc_Port92, sizeof(struct Port92), reset_port92, check_port92, NULL, 0},
+    {"kvm-tpr-opt", 0, &vms_desc_VapicRom, sizeof(struct VapicRom),
+     reset_vapic, check_vapic, NULL, 0},
 };
 
-#define N_DEVICES VMS_COUNTOF(devices)
+/* base_devices, then realdev_more (realdev_more.c): filled by setup_devices(). */
+#define MAX_DEVICES 64
+static struct realdev devices[MAX_DEVICES];
+static size_t n_devices;
+#define N_DEVICES n_devices
+
+static void setup_devices(void)
+{
+    if (VMS_COUNTOF(base_devices) + realdev_more_count > MAX_DEVICES) {
+        fprintf(stderr, "more than %d real devices\n", MAX_DEVICES);
+        exit(1);
+    }
+    memcpy(devices, base_devices, sizeof(base_devices));
+    memcpy(devices + VMS_COUNTOF(base_devices), realdev_more,
+           realdev_more_count * sizeof(*realdev_more));
+    n_devices = VMS_COUNTOF(base_devices) + realdev_more_count;
+}
 
 static const struct realdev *device(const char *idstr, uint32_t instance)
 {
@@ -691,7 +703,8 @@ static void test_truncations(void **state)
         size_t used;
         void *obj = load_device(dev, &sec, &used);
 
-        check_truncations(dev, (int)sec.version, corpus.data + sec.payload, used, NULL, 0);
+        check_truncations(dev, (int)sec.version, corpus.data + sec.payload, used, dev->ok_cuts,
+                          dev->n_ok_cuts);
         free(obj);
     }
 }
@@ -754,7 +767,7 @@ static void free_all(vms_registry_t *r, void **objs)
 
 static void test_vmdesc_text(void **state)
 {
-    void *objs[N_DEVICES];
+    void *objs[MAX_DEVICES];
     vms_registry_t *r;
     uint8_t *bytes;
     size_t len, at;
@@ -805,7 +818,7 @@ static void test_vmdesc_text(void **state)
 /* The stream of all devices loads back into new objects and saves to the same bytes. */
 static void test_registry_roundtrip(void **state)
 {
-    void *objs[N_DEVICES], *copies[N_DEVICES];
+    void *objs[MAX_DEVICES], *copies[MAX_DEVICES];
     vms_registry_t *r, *r2;
     uint8_t *bytes, *again;
     size_t len, len2;
@@ -997,6 +1010,61 @@ static void test_hpet_hostile_stream(void **state)
     free(payload);
 }
 
+/* ---- one byte changed: what the device accepts and what it refuses ---- */
+
+static void test_patched_payloads(void **state)
+{
+    bool atomic = atomic_supported();
+
+    (void)state;
+    for (size_t i = 0; i < realdev_patch_count; i++) {
+        const struct realdev_patch *p = &realdev_patches[i];
+        const struct realdev *dev = device(p->idstr, 0);
+        struct section sec;
+        size_t len, used;
+        void *cur = load_device(dev, &sec, &len);
+        uint8_t *bytes = malloc(len);
+        void *obj = new_object(dev);
+        void *before = malloc(dev->size);
+        vms_error_t err;
+        char buf[1024];
+        int rc;
+
+        assert_non_null(bytes);
+        assert_non_null(before);
+        assert_true(p->at < len);
+        memcpy(bytes, corpus.data + sec.payload, len);
+        if (bytes[p->at] == p->value)
+            fail_msg("%s: byte %zu is 0x%02x already", p->idstr, p->at, p->value);
+        bytes[p->at] = p->value;
+        memcpy(before, obj, dev->size);
+        rc = load_bytes(dev->desc, obj, (int)sec.version, bytes, len,
+                        atomic ? VMS_LOAD_ATOMIC : 0, &used, &err);
+        if (rc != p->code)
+            fail_msg("%s with byte %zu = 0x%02x: result %d, expected %d (%s)", p->idstr, p->at,
+                     p->value, rc, p->code, vms_error_format(&err, buf, sizeof(buf)));
+        if (p->code == 0) {
+            size_t saved_len;
+            uint8_t *saved = save_bytes(dev->desc, obj, (int)sec.version, &saved_len);
+
+            assert_int_equal(used, len);
+            assert_bytes_equal(saved, saved_len, bytes, len);
+            free(saved);
+        } else {
+            assert_int_equal(err.code, p->code);
+            if (p->message)
+                assert_contains(err.message, p->message);
+            if (atomic && memcmp(before, obj, dev->size) != 0)
+                fail_msg("%s: the refused atomic load changed the object", p->idstr);
+        }
+        assert_guard_intact(dev, obj);
+        free(before);
+        free(obj);
+        free(bytes);
+        free(cur);
+    }
+}
+
 /* ---- older stream versions: VMS_SINCE and VMS_DEFAULT on real devices ---- */
 
 /* @len bytes at @b without the @n bytes at @at: a malloc'd copy. */
@@ -1027,6 +1095,7 @@ static void check_older(const char *idstr, int version, size_t at, size_t n,
     uint8_t *old = cut_out(corpus.data + sec.payload, len, at, n, &old_len);
     void *obj = new_object(dev);
     uint8_t *saved;
+    size_t cuts[8];
     vms_error_t err;
     char buf[1024];
 
@@ -1037,7 +1106,11 @@ static void check_older(const char *idstr, int version, size_t at, size_t n,
     assert_guard_intact(dev, obj);
     saved = save_bytes(dev->desc, obj, version, &saved_len);
     assert_bytes_equal(saved, saved_len, old, old_len);
-    check_truncations(dev, version, old, old_len, NULL, 0);
+    /* the device's cut points (ends of fields and subsections), moved by the cut-out bytes */
+    assert_true(dev->n_ok_cuts <= VMS_COUNTOF(cuts));
+    for (size_t i = 0; i < dev->n_ok_cuts; i++)
+        cuts[i] = dev->ok_cuts[i] > at ? dev->ok_cuts[i] - n : dev->ok_cuts[i];
+    check_truncations(dev, version, old, old_len, cuts, dev->n_ok_cuts);
     free(saved);
     free(obj);
     free(old);
@@ -1098,6 +1171,25 @@ static void check_rtc_v1(const void *obj)
     assert_int_equal(r->update_timer, (int64_t)0xa5a5a5a5a5a5a5a5ull);
 }
 
+static void check_fw_cfg_v1(const void *obj)
+{
+    const struct FwCfg *f = obj;
+
+    assert_int_equal(f->cur_entry, 0);
+    assert_int_equal(f->cur_offset, 0); /* a 16-bit value in version 1 (VMS_WAS) */
+    assert_int_equal(f->table_mr_size, 0x20000); /* the subsections are the same */
+}
+
+static void check_piix3_v2(const void *obj)
+{
+    const struct Piix3 *p = obj;
+
+    assert_int_equal(p->dev.config[0x02], 0x00); /* device 0x7000 */
+    assert_int_equal(p->dev.config[0x03], 0x70);
+    /* version 2 has no PIRQ levels: they keep what they held */
+    assert_int_equal(p->pci_irq_levels_vmstate[0], (int32_t)0xa5a5a5a5u);
+}
+
 static void test_older_versions(void **state)
 {
     (void)state;
@@ -1113,6 +1205,10 @@ static void test_older_versions(void **state)
     check_older("mc146818rtc", 2, 128 + 1 + 28 + 8 + 8 + 24 + 4 + 4, 40, check_rtc_v2);
     /* mc146818rtc v1: not irq_coalesced and period either */
     check_older("mc146818rtc", 1, 128 + 1 + 28 + 8 + 8 + 24, 48, check_rtc_v1);
+    /* fw_cfg v1: cur_offset is 16 bits wide, 2 bytes fewer after cur_entry */
+    check_older("fw_cfg", 1, 2, 2, check_fw_cfg_v1);
+    /* PIIX3 v2: no pci_irq_levels_vmstate after the PCI state (4 + 256 + 16 bytes) */
+    check_older("0000:00:01.0/PIIX3", 2, 4 + 256 + 16, 16, check_piix3_v2);
 }
 
 /* A version below the minimum or above the current one is refused. */
@@ -1123,6 +1219,8 @@ static void test_bad_versions(void **state)
         int version;
     } bad[] = {
         {"i8254", 1}, {"ps2kbd", 1}, {"ps2mouse", 1}, {"hpet", 3}, {"i8259", 2}, {"globalstate", 0},
+        {"fw_cfg", 0}, {"fw_cfg", 3}, {"vmmouse", 1}, {"pckbd", 2}, {"fdc", 1},
+        {"0000:00:00.0/I440FX", 2}, {"0000:00:01.0/PIIX3", 1}, {"0000:00:01.3/piix4_pm", 2},
     };
 
     (void)state;
@@ -1190,11 +1288,11 @@ static void check_with_subsections(const struct realdev *dev, void *obj, const u
     uint8_t *saved = save_bytes(dev->desc, obj, dev->desc->version, &len);
     void *copy = new_object(dev);
     uint8_t *again;
-    size_t cuts[8];
+    size_t cuts[8], n_cuts;
     vms_error_t err;
     char buf[1024];
 
-    assert_true(n_subs < VMS_COUNTOF(cuts));
+    assert_true(n_subs + dev->n_ok_cuts < VMS_COUNTOF(cuts));
     assert_int_equal(len, fields_len + tail->n);
     assert_bytes_equal(saved, fields_len, fields, fields_len);
     assert_bytes_equal(saved + fields_len, len - fields_len, tail->b, tail->n);
@@ -1209,10 +1307,20 @@ static void check_with_subsections(const struct realdev *dev, void *obj, const u
     cuts[0] = fields_len;
     for (size_t i = 0; i < n_subs; i++)
         cuts[i + 1] = fields_len + sub_ends[i];
-    check_truncations(dev, dev->desc->version, saved, len, cuts, n_subs + 1);
+    n_cuts = n_subs + 1;
+    for (size_t i = 0; i < dev->n_ok_cuts; i++) /* the device's own inside the fields */
+        if (dev->ok_cuts[i] < fields_len)
+            cuts[n_cuts++] = dev->ok_cuts[i];
+    check_truncations(dev, dev->desc->version, saved, len, cuts, n_cuts);
     free(again);
     free(copy);
     free(saved);
+}
+
+/* The destination has the source's DMA interface, or not. */
+static void fw_cfg_same_property(void *copy, const void *obj)
+{
+    ((struct FwCfg *)copy)->dma_enabled = ((const struct FwCfg *)obj)->dma_enabled;
 }
 
 /* The destination has the source's machine-type property. */
@@ -1375,6 +1483,113 @@ static void test_other_subsections(void **state)
     }
 }
 
+/* Subsections of the newer devices that the corpus does not carry. */
+static void test_more_subsections(void **state)
+{
+    (void)state;
+    /* PIIX3/rcr: the reset control register, version 1, sent when not zero */
+    {
+        const struct realdev *dev = device("0000:00:01.0/PIIX3", 0);
+        struct section sec;
+        size_t len, end;
+        struct Piix3 *p = load_device(dev, &sec, &len);
+        struct bytes tail = {.n = 0};
+
+        p->rcr = 0x04;
+        put_sub(&tail, "PIIX3/rcr", 1);
+        put_u8(&tail, 0x04);
+        end = tail.n;
+        check_with_subsections(dev, p, corpus.data + sec.payload, len, &tail, &end, 1, NULL);
+        free(p);
+    }
+    /*
+     * fdc: a reset countdown, an armed result timer, and a phase that the
+     * main status register does not imply (0x80: a command phase; the
+     * controller is in its result phase), in QEMU's order
+     */
+    {
+        const struct realdev *dev = device("fdc", 0);
+        struct section sec;
+        size_t len, ends[3];
+        struct FdCtrlIsa *f = load_device(dev, &sec, &len);
+        struct bytes tail = {.n = 0};
+
+        f->state.reset_sensei = 4;
+        f->state.result_timer = 0x123456789;
+        f->state.phase = FD_PHASE_RESULT;
+        put_sub(&tail, "fdc/reset_sensei", 1);
+        put_be(&tail, 4, 4);
+        ends[0] = tail.n;
+        put_sub(&tail, "fdc/result_timer", 1);
+        put_be(&tail, 0x123456789, 8);
+        ends[1] = tail.n;
+        put_sub(&tail, "fdc/phase", 1);
+        put_u8(&tail, FD_PHASE_RESULT);
+        ends[2] = tail.n;
+        check_with_subsections(dev, f, corpus.data + sec.payload, len, &tail, ends, 3, NULL);
+
+        /* the phase QEMU 2.3 derived from the status register is not sent */
+        f->state.phase = FD_PHASE_COMMAND;
+        tail.n = ends[1];
+        check_with_subsections(dev, f, corpus.data + sec.payload, len, &tail, ends, 2, NULL);
+        free(f);
+    }
+    /*
+     * pckbd: an output port that is not what QEMU assumes (A20 off): the
+     * subsection "pckbd_outport" (a name without "pckbd/"), before
+     * "pckbd/extended_state"
+     */
+    {
+        const struct realdev *dev = device("pckbd", 0);
+        struct section sec;
+        size_t len, ends[2];
+        struct IsaKbd *k = load_device(dev, &sec, &len);
+        struct bytes tail = {.n = 0};
+
+        k->kbd.outport = 0xcd;
+        put_sub(&tail, "pckbd_outport", 1);
+        put_u8(&tail, 0xcd);
+        ends[0] = tail.n;
+        put_sub(&tail, "pckbd/extended_state", 0);
+        put_be(&tail, 0, 4);
+        put_be(&tail, 0, 4);
+        put_u8(&tail, 0);
+        put_u8(&tail, 0);
+        ends[1] = tail.n;
+        check_with_subsections(dev, k, corpus.data + sec.payload, 4, &tail, ends, 2, NULL);
+
+        /* the same port with the keyboard's output buffer full: QEMU assumes 0xdd */
+        k->kbd.status |= KBD_STAT_OBF;
+        k->kbd.outport = 0xdf;
+        {
+            size_t saved_len;
+            uint8_t *saved = save_bytes(dev->desc, k, 3, &saved_len);
+
+            assert_int_equal(saved_len, 4 + (ends[1] - ends[0])); /* no "pckbd_outport" */
+            free(saved);
+        }
+        free(k);
+    }
+    /* fw_cfg without DMA: only "fw_cfg/acpi_mr" follows the fields */
+    {
+        const struct realdev *dev = device("fw_cfg", 0);
+        struct section sec;
+        size_t len, end;
+        struct FwCfg *f = load_device(dev, &sec, &len);
+        struct bytes tail = {.n = 0};
+
+        f->dma_enabled = false;
+        put_sub(&tail, "fw_cfg/acpi_mr", 1);
+        put_be(&tail, 0x20000, 8);
+        put_be(&tail, 0x1000, 8);
+        put_be(&tail, 0x14, 8);
+        end = tail.n;
+        check_with_subsections(dev, f, corpus.data + sec.payload, 6, &tail, &end, 1,
+                               fw_cfg_same_property);
+        free(f);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1385,12 +1600,16 @@ int main(void)
         cmocka_unit_test(test_pcspk_needed),
         cmocka_unit_test(test_hpet_hostile_count),
         cmocka_unit_test(test_hpet_hostile_stream),
+        cmocka_unit_test(test_patched_payloads),
         cmocka_unit_test(test_older_versions),
         cmocka_unit_test(test_bad_versions),
         cmocka_unit_test(test_hpet_subsections),
         cmocka_unit_test(test_ps2kbd_subsections),
         cmocka_unit_test(test_other_subsections),
+        cmocka_unit_test(test_more_subsections),
+        cmocka_unit_test(test_piix4_pm_bus0_status),
     };
 
+    setup_devices();
     return cmocka_run_group_tests(tests, load_corpus, free_corpus);
 }

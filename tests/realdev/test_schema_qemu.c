@@ -41,9 +41,20 @@ static int teardown(void **state)
     return 0;
 }
 
-/* Places where our description follows a newer QEMU than the 7.2 dump, on purpose. */
+/*
+ * Places where our description differs from the 7.2 dump, each for a reason:
+ * following a newer QEMU on purpose, or a construct written another way.
+ */
 static const char *const newer_than_7_2[] = {
     "isa-i8259.Description.Subsections", /* i8259/ltim, sent by QEMU 8.1 and later */
+    /*
+     * QEMU writes fw_cfg's widened cur_offset as two fields of one name: a
+     * 16-bit read under "version == 1", then the 32-bit field from version 2.
+     * Ours is one field with VMS_WAS("uint16", 2) (vms_was_type and
+     * vms_was_until in the schema); the bytes and the vmdesc name
+     * "cur_offset[1]" are QEMU's.
+     */
+    "fw_cfg_io.Description.Fields",
 };
 
 static unsigned mismatches;
@@ -137,7 +148,7 @@ static void test_sections_match_qemu(void **state)
         compared++;
     }
     print_message("%zu sections compared with QEMU's dump\n", compared);
-    assert_true(compared >= 7);
+    assert_true(compared >= 19); /* every device of tests/realdev that the dump has */
     assert_int_equal(mismatches, 0);
 }
 
