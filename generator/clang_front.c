@@ -182,21 +182,13 @@ static size_t file_index(struct walker *w, CXFile f)
     return i;
 }
 
-/* The name of @f as stored in tu->includes, or NULL. */
-static const char *file_name(struct walker *w, CXFile f)
-{
-    size_t i = file_index(w, f);
-
-    return i == SIZE_MAX ? NULL : w->tu->includes[i];
-}
-
 static void on_inclusion(CXFile f, CXSourceLocation *stack, unsigned depth, CXClientData data)
 {
     struct walker *w = data;
 
     (void)stack;
     (void)depth;
-    file_name(w, f);
+    file_index(w, f);
 }
 
 /* Every file the parse opened, main file first (under the name it was given), each once. */
